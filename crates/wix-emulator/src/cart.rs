@@ -1,0 +1,433 @@
+//! The current cart (Cart v1, wix-api.md §5): stored lines joined with the catalog into Wix's
+//! REST cart shape, and the rules of adding, updating and removing lines.
+
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::{
+    catalog::{Catalog, VariantInfo},
+    error::ApiError,
+    money::Cents,
+    store::{CartRow, IdentityKind, StoredLine},
+};
+
+/// Wix Stores' app id in `catalogReference.appId` (§5.2).
+pub const STORES_APP_ID: &str = "215238eb-22a5-4c36-9e7b-e7c08025e04e";
+/// Largest quantity one line may hold. Wix caps silently at the stock level (§5.2); the demo
+/// catalog has no stock counts, so this stands in for it (see `decisions`).
+pub const MAX_LINE_QUANTITY: u32 = 99;
+/// Largest quantity a request may name before it is rejected as invalid.
+pub const MAX_REQUEST_QUANTITY: i64 = 100_000;
+/// Most distinct lines one cart may hold.
+pub const MAX_LINE_ITEMS: usize = 100;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LineItemInput {
+    pub quantity: Option<i64>,
+    pub catalog_reference: Option<CatalogReference>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogReference {
+    pub catalog_item_id: Option<String>,
+    pub app_id: Option<String>,
+    #[serde(default)]
+    pub options: Option<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QuantityUpdate {
+    pub id: Option<String>,
+    pub quantity: Option<i64>,
+}
+
+pub fn cart_not_found() -> ApiError {
+    // UNCONFIRMED message text (§5.4); the code is well attested.
+    ApiError::application(
+        StatusCode::NOT_FOUND,
+        "OWNED_CART_NOT_FOUND",
+        "Cart not found",
+    )
+}
+
+fn checked_quantity(quantity: Option<i64>, field: String) -> Result<u32, ApiError> {
+    match quantity {
+        Some(q) if (1..=MAX_REQUEST_QUANTITY).contains(&q) => Ok(q as u32),
+        Some(_) => Err(ApiError::validation(
+            field,
+            format!("must be between 1 and {MAX_REQUEST_QUANTITY}"),
+        )),
+        None => Err(ApiError::validation(field, "is required")),
+    }
+}
+
+/// A validated add request: product, optional variant, quantity.
+pub struct AddRequest {
+    pub product_id: String,
+    pub variant_id: Option<String>,
+    pub quantity: u32,
+}
+
+/// Checks an add-to-cart body before any state changes.
+pub fn validate_add(
+    catalog: &Catalog,
+    items: &[LineItemInput],
+) -> Result<Vec<AddRequest>, ApiError> {
+    if items.is_empty() {
+        return Err(ApiError::validation(
+            "lineItems",
+            "must contain at least one item",
+        ));
+    }
+    let mut requests = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let quantity = checked_quantity(item.quantity, format!("lineItems[{index}].quantity"))?;
+        let reference = item.catalog_reference.as_ref().ok_or_else(|| {
+            ApiError::validation(
+                format!("lineItems[{index}].catalogReference"),
+                "is required",
+            )
+        })?;
+        let product_id = reference
+            .catalog_item_id
+            .clone()
+            .filter(|id| !id.is_empty())
+            .ok_or_else(|| {
+                ApiError::validation(
+                    format!("lineItems[{index}].catalogReference.catalogItemId"),
+                    "is required",
+                )
+            })?;
+        let known = reference.app_id.as_deref() == Some(STORES_APP_ID)
+            && catalog.by_id(&product_id).is_some();
+        if !known {
+            return Err(ApiError::application(
+                StatusCode::PRECONDITION_REQUIRED,
+                "ITEM_NOT_FOUND_IN_CATALOG",
+                "Item not found in catalog",
+            )
+            .with_data(json!({"invalidItems": [{"catalogReference": {
+                "catalogItemId": product_id, "appId": reference.app_id}}]})));
+        }
+        let variant_id = reference
+            .options
+            .as_ref()
+            .and_then(|o| o.get("variantId"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        requests.push(AddRequest {
+            product_id,
+            variant_id,
+            quantity,
+        });
+    }
+    Ok(requests)
+}
+
+/// Adds lines the way Wix does: a variant that cannot be resolved or is out of stock is skipped
+/// without an error, and quantities are capped (§5.2 "silent failure").
+pub fn add_lines(
+    catalog: &Catalog,
+    cart: &mut CartRow,
+    requests: Vec<AddRequest>,
+) -> Result<(), ApiError> {
+    for request in requests {
+        let Some(product) = catalog.by_id(&request.product_id) else {
+            continue;
+        };
+        let Some(variant) = catalog.variant(product, request.variant_id.as_deref()) else {
+            continue;
+        };
+        if !variant.in_stock {
+            continue;
+        }
+        let existing = cart.lines.iter_mut().find(|line| {
+            line.product_id == request.product_id && line.variant_id == request.variant_id
+        });
+        match existing {
+            Some(line) => {
+                line.quantity = line
+                    .quantity
+                    .saturating_add(request.quantity)
+                    .min(MAX_LINE_QUANTITY)
+            }
+            None => {
+                if cart.lines.len() >= MAX_LINE_ITEMS {
+                    return Err(ApiError::application(
+                        StatusCode::BAD_REQUEST,
+                        "MAX_LINE_ITEMS_EXCEEDED",
+                        "Too many line items in cart",
+                    )
+                    .with_data(
+                        json!({"requestCount": cart.lines.len() + 1, "maxCount": MAX_LINE_ITEMS}),
+                    ));
+                }
+                cart.lines.push(StoredLine {
+                    id: next_line_id(cart),
+                    product_id: request.product_id,
+                    variant_id: request.variant_id,
+                    quantity: request.quantity.min(MAX_LINE_QUANTITY),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Line ids look like Wix's (`00000000-0000-0000-0000-000000000001`) and are never reused.
+fn next_line_id(cart: &CartRow) -> String {
+    let highest = cart
+        .lines
+        .iter()
+        .filter_map(|l| u64::from_str_radix(&l.id.replace('-', ""), 16).ok())
+        .max()
+        .unwrap_or(0)
+        .max(cart.revision as u64);
+    let n = highest + 1;
+    format!("00000000-0000-0000-0000-{n:012x}")
+}
+
+fn line_not_found(ids: Vec<String>) -> ApiError {
+    // UNCONFIRMED for v1 (§5.4); this is Cart V2's declared code and status.
+    ApiError::application(
+        StatusCode::BAD_REQUEST,
+        "LINE_ITEM_NOT_FOUND_IN_CART",
+        "Line item not found in cart",
+    )
+    .with_data(json!({"lineItemIds": ids}))
+}
+
+pub fn update_quantities(cart: &mut CartRow, updates: &[QuantityUpdate]) -> Result<(), ApiError> {
+    if updates.is_empty() {
+        return Err(ApiError::validation(
+            "lineItems",
+            "must contain at least one item",
+        ));
+    }
+    let mut checked = Vec::with_capacity(updates.len());
+    for (index, update) in updates.iter().enumerate() {
+        let id = update
+            .id
+            .clone()
+            .ok_or_else(|| ApiError::validation(format!("lineItems[{index}].id"), "is required"))?;
+        let quantity = checked_quantity(update.quantity, format!("lineItems[{index}].quantity"))?;
+        checked.push((id, quantity));
+    }
+    let missing: Vec<String> = checked
+        .iter()
+        .filter(|(id, _)| !cart.lines.iter().any(|l| &l.id == id))
+        .map(|(id, _)| id.clone())
+        .collect();
+    if !missing.is_empty() {
+        return Err(line_not_found(missing));
+    }
+    for (id, quantity) in checked {
+        if let Some(line) = cart.lines.iter_mut().find(|l| l.id == id) {
+            line.quantity = quantity.min(MAX_LINE_QUANTITY);
+        }
+    }
+    Ok(())
+}
+
+pub fn remove_lines(cart: &mut CartRow, ids: &[String]) -> Result<(), ApiError> {
+    if ids.is_empty() {
+        return Err(ApiError::validation(
+            "lineItemIds",
+            "must contain at least one id",
+        ));
+    }
+    let missing: Vec<String> = ids
+        .iter()
+        .filter(|id| !cart.lines.iter().any(|l| &l.id == *id))
+        .cloned()
+        .collect();
+    if !missing.is_empty() {
+        return Err(line_not_found(missing));
+    }
+    cart.lines.retain(|l| !ids.contains(&l.id));
+    Ok(())
+}
+
+/// A line joined with the catalog.
+struct PricedLine<'a> {
+    stored: &'a StoredLine,
+    product: Option<&'a Value>,
+    variant: Option<VariantInfo>,
+}
+
+impl PricedLine<'_> {
+    fn available(&self) -> bool {
+        self.variant.as_ref().is_some_and(|v| v.in_stock)
+    }
+
+    fn unit_price(&self) -> Cents {
+        self.variant.as_ref().map(|v| v.price).unwrap_or_default()
+    }
+
+    fn total(&self) -> Cents {
+        if self.available() {
+            self.unit_price().times(self.stored.quantity)
+        } else {
+            Cents(0)
+        }
+    }
+}
+
+fn priced_lines<'a>(catalog: &'a Catalog, cart: &'a CartRow) -> Vec<PricedLine<'a>> {
+    cart.lines
+        .iter()
+        .map(|stored| {
+            let product = catalog.by_id(&stored.product_id);
+            let variant = product.and_then(|p| catalog.variant(p, stored.variant_id.as_deref()));
+            PricedLine {
+                stored,
+                product,
+                variant,
+            }
+        })
+        .collect()
+}
+
+fn subtotal(lines: &[PricedLine]) -> Cents {
+    Cents(lines.iter().map(|l| l.total().0).sum())
+}
+
+/// The cart in Wix's REST shape (§5.3).
+pub fn cart_json(catalog: &Catalog, cart: &CartRow) -> Value {
+    let symbol = &catalog.currency().symbol;
+    let code = &catalog.currency().code;
+    let lines = priced_lines(catalog, cart);
+    let line_items: Vec<Value> = lines.iter().map(|line| line_json(line, symbol)).collect();
+    let subtotal = subtotal(&lines);
+    let buyer = match cart.identity.kind {
+        IdentityKind::Visitor => json!({"visitorId": cart.identity.id}),
+        IdentityKind::Member => json!({"memberId": cart.identity.id}),
+    };
+    json!({
+        "id": cart.id,
+        "lineItems": line_items,
+        "buyerInfo": buyer,
+        "currency": code, "conversionCurrency": code, "paymentCurrency": code,
+        "buyerLanguage": "en", "siteLanguage": "en",
+        "taxIncludedInPrices": false,
+        "weightUnit": "KG",
+        "subtotal": subtotal.multi_currency(symbol),
+        "subtotalAfterDiscounts": subtotal.multi_currency(symbol),
+        "discount": Cents(0).multi_currency(symbol),
+        "checkoutId": cart.id,
+        "appliedDiscounts": [],
+        "createdDate": cart.created_at,
+        "updatedDate": cart.updated_at,
+        "purchaseFlowId": cart.id,
+        "managedByV2": true,
+        "revision": cart.revision.to_string(),
+    })
+}
+
+fn line_json(line: &PricedLine, symbol: &str) -> Value {
+    let product = line.product;
+    let name = product
+        .and_then(|p| p.get("name"))
+        .and_then(Value::as_str)
+        .unwrap_or("Unavailable item");
+    let price = line.unit_price();
+    let full_price = line.variant.as_ref().map(|v| v.full_price).unwrap_or(price);
+    let status = match (&line.variant, line.available()) {
+        (None, _) => "NOT_FOUND",
+        (Some(_), false) => "NOT_AVAILABLE",
+        (Some(_), true) => "AVAILABLE",
+    };
+    let description_lines: Vec<Value> = line
+        .variant
+        .iter()
+        .flat_map(|v| v.choices.iter())
+        .map(|(option, choice, colour)| match colour {
+            Some(code) => json!({"name": {"original": option, "translated": option},
+                                 "colorInfo": {"original": choice, "translated": choice, "code": code},
+                                 "lineType": "COLOR"}),
+            None => json!({"name": {"original": option, "translated": option},
+                           "plainText": {"original": choice, "translated": choice},
+                           "lineType": "PLAIN_TEXT"}),
+        })
+        .collect();
+    let mut reference = json!({"catalogItemId": line.stored.product_id, "appId": STORES_APP_ID});
+    if let Some(variant_id) = &line.stored.variant_id {
+        reference["options"] = json!({"variantId": variant_id});
+    }
+    let mut item = json!({
+        "id": line.stored.id,
+        "quantity": line.stored.quantity,
+        "catalogReference": reference,
+        "productName": {"original": name, "translated": name},
+        "price": price.multi_currency(symbol),
+        "fullPrice": full_price.multi_currency(symbol),
+        "priceBeforeDiscounts": price.multi_currency(symbol),
+        "lineItemPrice": price.times(line.stored.quantity).multi_currency(symbol),
+        "descriptionLines": description_lines,
+        "availability": {"status": status},
+        "physicalProperties": {"sku": line.variant.as_ref().and_then(|v| v.sku.clone()), "shippable": true},
+        "itemType": {"preset": "PHYSICAL"},
+        "paymentOption": "FULL_PAYMENT_ONLINE",
+        "rootCatalogItemId": line.stored.product_id,
+        "customLineItem": false,
+        "priceUndetermined": false,
+        "fixedQuantity": false,
+        "membersOnly": false,
+        "policies": [],
+        "modifierGroups": [],
+    });
+    if let Some(product) = product {
+        if let Some(url) = product.get("url") {
+            item["url"] = url.clone();
+        }
+        if let Some(image) = product.pointer("/media/main/image") {
+            item["image"] = image.clone();
+        }
+    }
+    item
+}
+
+/// `estimate-totals` (§5.1): Wix computes the totals; the emulator has no shipping, tax or
+/// discounts, so they are zero and the total equals the subtotal of available lines.
+pub fn estimate_totals_json(catalog: &Catalog, cart: &CartRow) -> Value {
+    let symbol = &catalog.currency().symbol;
+    let lines = priced_lines(catalog, cart);
+    let subtotal = subtotal(&lines);
+    let zero = Cents(0).multi_currency(symbol);
+    let calculated: Vec<Value> = lines
+        .iter()
+        .map(|l| {
+            json!({"lineItemId": l.stored.id, "pricesBreakdown": {
+            "totalPriceAfterTax": l.total().multi_currency(symbol),
+            "totalPriceBeforeTax": l.total().multi_currency(symbol),
+            "price": l.unit_price().multi_currency(symbol),
+            "totalDiscount": zero,
+        }, "paymentOption": "FULL_PAYMENT_ONLINE"})
+        })
+        .collect();
+    json!({
+        "cart": cart_json(catalog, cart),
+        "calculatedLineItems": calculated,
+        "priceSummary": {
+            "subtotal": subtotal.multi_currency(symbol),
+            "shipping": zero, "tax": zero, "discount": zero,
+            "total": subtotal.multi_currency(symbol),
+            "additionalFees": zero,
+        },
+        "currency": catalog.currency().code,
+        "weightUnit": "KG",
+        "appliedDiscounts": [],
+        "calculationErrors": {},
+        "violations": [],
+        "payNow": {"total": subtotal.multi_currency(symbol)},
+        "payLater": {"total": zero},
+    })
+}
+
+pub fn is_empty(catalog: &Catalog, cart: &CartRow) -> bool {
+    priced_lines(catalog, cart).iter().all(|l| !l.available())
+}

@@ -1,0 +1,237 @@
+//! Stores Catalog V3 products (wix-api.md §4): query, search, count, get by id or slug,
+//! query variants, plus the categories the demo catalog files its products under.
+
+use axum::{
+    body::Bytes,
+    extract::{Path, RawQuery, State},
+    http::StatusCode,
+    routing::{get, post},
+    Json, Router,
+};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use serde::{de::DeserializeOwned, Deserialize};
+use serde_json::{json, Value};
+
+use super::query_values;
+use crate::{
+    catalog::{product_view, RequestedFields, Variants},
+    error::{ApiError, ApiResult},
+    identity::Caller,
+    search::{self, CursorSearch, FreeText, Kind},
+    state::AppState,
+};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/stores/v3/products/query", post(query_post).get(query_get))
+        .route(
+            "/stores/v3/products/search",
+            post(search_post).get(search_get),
+        )
+        .route("/stores/v3/products/count", post(count))
+        .route("/stores/v3/products/query-variants", post(query_variants))
+        .route("/stores/v3/products/slug/{slug}", get(by_slug))
+        .route("/stores/v3/products/{product_id}", get(by_id))
+        .route("/categories/v1/categories/query", post(categories))
+}
+
+/// Parses a JSON body into `T`, answering malformed input with a Wix validation error.
+pub(crate) fn parse_body<T: DeserializeOwned>(body: &Bytes) -> ApiResult<T> {
+    let text: &[u8] = if body.is_empty() { b"{}" } else { body };
+    serde_json::from_slice(text).map_err(|e| ApiError::validation("body", e.to_string()))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct QueryBody {
+    #[serde(default)]
+    query: CursorSearch,
+    #[serde(default)]
+    fields: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct SearchBody {
+    #[serde(default)]
+    search: CursorSearch,
+    #[serde(default)]
+    fields: Vec<String>,
+}
+
+/// The SDK's GET form: the whole payload as `.r=<base64url(JSON)>` (§1.4), or `fields=` only.
+fn body_from_query(query: Option<&str>) -> ApiResult<Bytes> {
+    match query_values(query, ".r").first() {
+        Some(encoded) => URL_SAFE_NO_PAD
+            .decode(encoded.trim_end_matches('='))
+            .map(Bytes::from)
+            .map_err(|_| ApiError::validation(".r", "is not base64url JSON")),
+        None => {
+            let fields = query_values(query, "fields");
+            Ok(Bytes::from(json!({"fields": fields}).to_string()))
+        }
+    }
+}
+
+fn page_response(
+    state: &AppState,
+    kind: Kind,
+    request: CursorSearch,
+    fields: Vec<String>,
+) -> ApiResult<Json<Value>> {
+    let page = search::run(kind, request, state.catalog.visible())?;
+    let fields = RequestedFields::new(fields);
+    let products: Vec<Value> = page
+        .items
+        .iter()
+        .map(|p| product_view(p, &fields, Variants::Omit))
+        .collect();
+    Ok(Json(
+        json!({"products": products, "pagingMetadata": page.paging_metadata}),
+    ))
+}
+
+async fn query_post(
+    State(state): State<AppState>,
+    _caller: Caller,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let body: QueryBody = parse_body(&body)?;
+    page_response(&state, Kind::Query, body.query, body.fields)
+}
+
+async fn query_get(
+    State(state): State<AppState>,
+    _caller: Caller,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Json<Value>> {
+    let body: QueryBody = parse_body(&body_from_query(query.as_deref())?)?;
+    page_response(&state, Kind::Query, body.query, body.fields)
+}
+
+async fn search_post(
+    State(state): State<AppState>,
+    _caller: Caller,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let body: SearchBody = parse_body(&body)?;
+    page_response(&state, Kind::Search, body.search, body.fields)
+}
+
+async fn search_get(
+    State(state): State<AppState>,
+    _caller: Caller,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Json<Value>> {
+    let body: SearchBody = parse_body(&body_from_query(query.as_deref())?)?;
+    page_response(&state, Kind::Search, body.search, body.fields)
+}
+
+#[derive(Deserialize, Default)]
+struct CountBody {
+    #[serde(default)]
+    filter: Option<Value>,
+    #[serde(default)]
+    search: Option<FreeText>,
+}
+
+async fn count(
+    State(state): State<AppState>,
+    _caller: Caller,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let body: CountBody = parse_body(&body)?;
+    let count = search::count(body.filter, body.search, state.catalog.visible())?;
+    Ok(Json(json!({"count": count})))
+}
+
+fn product_not_found() -> ApiError {
+    // UNCONFIRMED code (§4.3): the status 404 is observed; the code is our choice.
+    ApiError::application(
+        StatusCode::NOT_FOUND,
+        "PRODUCT_NOT_FOUND",
+        "Product not found",
+    )
+}
+
+async fn by_id(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(product_id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Json<Value>> {
+    let product = state
+        .catalog
+        .by_id(&product_id)
+        .ok_or_else(product_not_found)?;
+    let fields = RequestedFields::new(query_values(query.as_deref(), "fields"));
+    Ok(Json(
+        json!({"product": product_view(product, &fields, Variants::Include)}),
+    ))
+}
+
+async fn by_slug(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(slug): Path<String>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Json<Value>> {
+    let product = state.catalog.by_slug(&slug).ok_or_else(product_not_found)?;
+    let fields = RequestedFields::new(query_values(query.as_deref(), "fields"));
+    Ok(Json(
+        json!({"product": product_view(product, &fields, Variants::Include)}),
+    ))
+}
+
+/// Query Variants (§4.3): the guaranteed path to a product's variants, one entry per variant.
+async fn query_variants(
+    State(state): State<AppState>,
+    _caller: Caller,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let body: QueryBody = parse_body(&body)?;
+    let fields = RequestedFields::new(body.fields);
+    let mut variants = Vec::new();
+    for product in state.catalog.visible() {
+        let view = product_view(product, &fields, Variants::Include);
+        for variant in view
+            .pointer("/variantsInfo/variants")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let mut entry = variant.clone();
+            entry["variantId"] = variant["id"].clone();
+            entry["productData"] = json!({"productId": product["id"], "name": product["name"],
+                                          "slug": product["slug"], "visible": product["visible"]});
+            variants.push(entry);
+        }
+    }
+    let request = body.query;
+    let filter = request.filter.clone();
+    let matching: Vec<Value> = variants
+        .into_iter()
+        .filter(|v| {
+            filter
+                .as_ref()
+                .is_none_or(|f| search::matches(f, v).unwrap_or(false))
+        })
+        .collect();
+    let limit = request
+        .cursor_paging
+        .as_ref()
+        .and_then(|p| p.limit)
+        .unwrap_or(100)
+        .clamp(1, 1000) as usize;
+    let has_next = matching.len() > limit;
+    let page: Vec<Value> = matching.into_iter().take(limit).collect();
+    Ok(Json(json!({"variants": page, "pagingMetadata": {
+        "count": page.len(), "cursors": {"next": null, "prev": null}, "hasNext": has_next}})))
+}
+
+/// Categories of the demo catalog (Wix Categories API, `POST /categories/v1/categories/query`).
+async fn categories(State(state): State<AppState>, _caller: Caller) -> Json<Value> {
+    let categories = state.catalog.categories();
+    Json(json!({"categories": categories, "pagingMetadata": {
+        "count": categories.len(), "cursors": {"next": null, "prev": null}, "hasNext": false}}))
+}

@@ -1,0 +1,128 @@
+//! Shared state of a running emulator, and the settings tests may change at run time.
+
+use std::{
+    collections::BTreeMap,
+    sync::{Arc, Mutex, RwLock},
+};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{catalog::Catalog, store::Store};
+
+/// Run-time settings: token lifetime and fault injection (issue: emulator fault injection).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    /// Lifetime of access tokens issued from now on.
+    pub access_token_ttl_secs: u64,
+    /// Added to every API response.
+    pub latency_ms: u64,
+    /// Random extra latency, uniform in `0..=jitter_ms`.
+    pub jitter_ms: u64,
+    /// Fraction (0–1) of API requests answered 503.
+    pub error_rate: f64,
+    /// When set, every API request is answered 429 with this `Retry-After`.
+    pub rate_limit_retry_after_secs: Option<u64>,
+    /// Answer every authenticated API request 401, as for a revoked token.
+    pub force_unauthorized: bool,
+}
+
+impl Settings {
+    pub fn new(access_token_ttl_secs: u64) -> Self {
+        Self {
+            access_token_ttl_secs,
+            ..Self::default()
+        }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            access_token_ttl_secs: 14_400,
+            latency_ms: 0,
+            jitter_ms: 0,
+            error_rate: 0.0,
+            rate_limit_retry_after_secs: None,
+            force_unauthorized: false,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub store: Store,
+    pub catalog: Arc<Catalog>,
+    pub settings: RwLock<Settings>,
+    pub counters: Mutex<BTreeMap<String, u64>>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(store: Store, catalog: Arc<Catalog>, settings: Settings) -> Self {
+        Self(Arc::new(Inner {
+            store,
+            catalog,
+            settings: RwLock::new(settings),
+            counters: Mutex::new(BTreeMap::new()),
+        }))
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn set_settings(&self, settings: Settings) {
+        *self.settings.write().unwrap_or_else(|e| e.into_inner()) = settings;
+    }
+
+    pub fn count(&self, endpoint: String) {
+        *self
+            .counters
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(endpoint)
+            .or_default() += 1;
+    }
+
+    pub fn counters(&self) -> BTreeMap<String, u64> {
+        self.counters
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn reset_counters(&self) {
+        self.counters
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+}
+
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+/// `2026-05-31T17:21:18.316Z`, Wix's timestamp format.
+pub fn now_iso() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    now.format(&format).unwrap_or_default()
+}

@@ -1,0 +1,35 @@
+import { expect, type Page, type APIRequestContext } from "@playwright/test";
+import { EMULATOR_URL } from "../playwright.config";
+
+/** A product with Color and Size options, and one without options, in the demo catalog. */
+export const PRODUCT_WITH_OPTIONS = "willow-tee";
+export const PRODUCT_WITHOUT_OPTIONS = "canyon-notebook";
+
+/** Waits until the page has hydrated (a no-op with JavaScript off). */
+export async function ready(page: Page, javaScriptEnabled: boolean) {
+  if (javaScriptEnabled) {
+    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  }
+}
+
+export async function cartCount(page: Page) {
+  return page.getByTestId("cart-count");
+}
+
+export async function setEmulator(request: APIRequestContext, settings: Record<string, unknown>) {
+  const response = await request.put(`${EMULATOR_URL}/_emulator/settings`, { data: settings });
+  expect(response.ok()).toBeTruthy();
+}
+
+export async function resetEmulator(request: APIRequestContext) {
+  const response = await request.post(`${EMULATOR_URL}/_emulator/settings/reset`);
+  expect(response.ok()).toBeTruthy();
+}
+
+export async function addToCart(page: Page, slug: string, javaScriptEnabled: boolean, quantity = "1") {
+  await page.goto(`/product/${slug}`);
+  await ready(page, javaScriptEnabled);
+  await page.getByLabel("Quantity").fill(quantity);
+  await page.getByRole("button", { name: "Add to cart" }).click();
+  await expect(page.getByTestId("cart-notice")).toContainText(/added/i);
+}

@@ -1,0 +1,190 @@
+//! Cart actions and the header badge.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Most of one item a shopper may add at once (the quantity field's limit).
+pub const MAX_QUANTITY: u32 = 99;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct CartSummary {
+    pub item_count: u32,
+}
+
+/// What an add-to-cart did. Wix answers 200 even when it added nothing (wix-api.md §5.2), so
+/// the outcome comes from comparing the cart before and after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AddToCartOutcome {
+    Added {
+        quantity: u32,
+        item_count: u32,
+    },
+    /// Wix capped the quantity.
+    PartlyAdded {
+        added: u32,
+        requested: u32,
+        item_count: u32,
+    },
+    /// Sold out, or the option could not be resolved.
+    NotAdded {
+        item_count: u32,
+    },
+    InvalidQuantity,
+}
+
+/// Notices shown after a form post without JavaScript travel in the URL as these codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CartNotice {
+    Added,
+    PartlyAdded,
+    NotAdded,
+    InvalidQuantity,
+    StoreUnavailable,
+}
+
+impl CartNotice {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Added => "added",
+            Self::PartlyAdded => "partly-added",
+            Self::NotAdded => "not-added",
+            Self::InvalidQuantity => "invalid-quantity",
+            Self::StoreUnavailable => "store-unavailable",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            Self::Added,
+            Self::PartlyAdded,
+            Self::NotAdded,
+            Self::InvalidQuantity,
+            Self::StoreUnavailable,
+        ]
+        .into_iter()
+        .find(|n| n.code() == code)
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::Added => "Added to your cart.",
+            Self::PartlyAdded => {
+                "Only part of that quantity could be added: the store limits how many you can buy."
+            }
+            Self::NotAdded => "That option is sold out or unavailable, so nothing was added.",
+            Self::InvalidQuantity => "Choose a quantity between 1 and 99.",
+            Self::StoreUnavailable => {
+                "The store could not be reached, so nothing was added. Please try again."
+            }
+        }
+    }
+
+    pub fn is_success(self) -> bool {
+        self == Self::Added
+    }
+}
+
+impl AddToCartOutcome {
+    pub fn notice(self) -> CartNotice {
+        match self {
+            Self::Added { .. } => CartNotice::Added,
+            Self::PartlyAdded { .. } => CartNotice::PartlyAdded,
+            Self::NotAdded { .. } => CartNotice::NotAdded,
+            Self::InvalidQuantity => CartNotice::InvalidQuantity,
+        }
+    }
+
+    /// Derives the outcome from the quantity of the line before and after the add.
+    pub fn from_quantities(before: u32, after: u32, requested: u32, item_count: u32) -> Self {
+        let added = after.saturating_sub(before);
+        if added == 0 {
+            Self::NotAdded { item_count }
+        } else if added < requested {
+            Self::PartlyAdded {
+                added,
+                requested,
+                item_count,
+            }
+        } else {
+            Self::Added {
+                quantity: added,
+                item_count,
+            }
+        }
+    }
+}
+
+/// Parses the quantity field; `None` for anything outside 1–[`MAX_QUANTITY`].
+pub fn parse_quantity(text: &str) -> Option<u32> {
+    text.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|q| (1..=MAX_QUANTITY).contains(q))
+}
+
+#[server]
+pub async fn get_cart_summary() -> Result<CartSummary, ServerFnError> {
+    crate::server::cart::summary().await
+}
+
+/// `variant_id` is empty for a product without options. `return_to` is where a browser without
+/// JavaScript is sent back to, with the outcome in the URL.
+#[server]
+pub async fn add_to_cart(
+    product_id: String,
+    variant_id: String,
+    quantity: String,
+    return_to: String,
+) -> Result<AddToCartOutcome, ServerFnError> {
+    crate::server::cart::add(product_id, variant_id, quantity, return_to).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcome_follows_the_cart_not_the_status_code() {
+        assert_eq!(
+            AddToCartOutcome::from_quantities(1, 3, 2, 5),
+            AddToCartOutcome::Added {
+                quantity: 2,
+                item_count: 5
+            }
+        );
+        assert_eq!(
+            AddToCartOutcome::from_quantities(98, 99, 5, 99),
+            AddToCartOutcome::PartlyAdded {
+                added: 1,
+                requested: 5,
+                item_count: 99
+            }
+        );
+        assert_eq!(
+            AddToCartOutcome::from_quantities(2, 2, 1, 2),
+            AddToCartOutcome::NotAdded { item_count: 2 }
+        );
+    }
+
+    #[test]
+    fn absurd_quantities_are_refused() {
+        assert_eq!(parse_quantity(" 3 "), Some(3));
+        for bad in ["0", "-1", "100", "99999999999999", "two", ""] {
+            assert_eq!(parse_quantity(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn notice_codes_round_trip() {
+        for notice in [
+            CartNotice::Added,
+            CartNotice::PartlyAdded,
+            CartNotice::NotAdded,
+            CartNotice::InvalidQuantity,
+            CartNotice::StoreUnavailable,
+        ] {
+            assert_eq!(CartNotice::from_code(notice.code()), Some(notice));
+        }
+        assert_eq!(CartNotice::from_code("<script>"), None);
+    }
+}

@@ -1,0 +1,98 @@
+//! Catalog reads: search and product pages.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Products per search page.
+pub const PAGE_SIZE: u32 = 24;
+/// Longer queries are cut: nobody types more, and Wix need not see 10 KB of text.
+pub const MAX_QUERY_CHARS: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImageView {
+    pub url: String,
+    pub alt: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductCard {
+    pub slug: String,
+    pub name: String,
+    pub image: Option<ImageView>,
+    /// Formatted (`$27.00`, or `From $27.00` when variants differ).
+    pub price: String,
+    pub compare_at: Option<String>,
+    pub in_stock: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub query: String,
+    pub products: Vec<ProductCard>,
+    pub next_cursor: Option<String>,
+    pub prev_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VariantView {
+    pub id: String,
+    /// `Black / M`, or empty for a product without options.
+    pub label: String,
+    pub price: String,
+    pub in_stock: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductDetail {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    /// Paragraphs of plain text: Wix's description is HTML, and none of it is trusted.
+    pub description: Vec<String>,
+    pub images: Vec<ImageView>,
+    pub price: String,
+    pub compare_at: Option<String>,
+    pub in_stock: bool,
+    pub variants: Vec<VariantView>,
+}
+
+impl ProductDetail {
+    /// Products without options have one variant and no choice to make.
+    pub fn has_options(&self) -> bool {
+        self.variants.len() > 1 || self.variants.iter().any(|v| !v.label.is_empty())
+    }
+}
+
+/// Clamps a query from the URL to something worth sending.
+pub fn normalise_query(q: &str) -> String {
+    q.trim().chars().take(MAX_QUERY_CHARS).collect()
+}
+
+#[server]
+pub async fn search_products(
+    q: String,
+    cursor: Option<String>,
+) -> Result<SearchResults, ServerFnError> {
+    crate::server::catalog::search(&normalise_query(&q), cursor).await
+}
+
+#[server]
+pub async fn get_product(slug: String) -> Result<Option<ProductDetail>, ServerFnError> {
+    crate::server::catalog::product(&slug).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn huge_queries_are_clamped() {
+        assert_eq!(normalise_query("  vase  "), "vase");
+        assert_eq!(
+            normalise_query(&"x".repeat(10_000)).chars().count(),
+            MAX_QUERY_CHARS
+        );
+    }
+}

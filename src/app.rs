@@ -1,0 +1,72 @@
+//! The HTML shell and the routes.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    ParamSegment, SsrMode, StaticSegment,
+};
+
+use crate::{
+    api::cart::AddToCart,
+    components::header::Header,
+    pages::{not_found::NotFound, product::ProductPage, search::SearchPage},
+};
+
+pub const STORE_NAME: &str = "Rustic Goods";
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Cart actions shared by every page, so the header badge follows them.
+#[derive(Clone, Copy)]
+pub struct CartActions {
+    pub add: ServerAction<AddToCart>,
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(CartActions {
+        add: ServerAction::<AddToCart>::new(),
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/wix-storefront.css"/>
+        <Title text=STORE_NAME/>
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <Header/>
+            <main id="main">
+                // Async SSR: the whole page (and any token renewal it caused) is settled before
+                // the first byte, so the session cookie always rides on this response.
+                <Routes fallback=NotFound>
+                    <Route path=StaticSegment("") view=SearchPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("search") view=SearchPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("product"), ParamSegment("slug"))
+                        view=ProductPage
+                        ssr=SsrMode::Async
+                    />
+                </Routes>
+            </main>
+            <footer class="site-footer">
+                <p>{STORE_NAME} " · a Wix Headless storefront in Rust"</p>
+            </footer>
+        </Router>
+    }
+}

@@ -1,0 +1,42 @@
+//! Site header with the search shortcut and the cart badge.
+
+use leptos::prelude::*;
+
+use crate::{api::cart::get_cart_summary, app::CartActions, app::STORE_NAME};
+
+#[component]
+pub fn Header() -> impl IntoView {
+    view! {
+        <header class="site-header">
+            <a class="brand" href="/">{STORE_NAME}</a>
+            <nav aria-label="Main">
+                <a href="/search">"Shop all"</a>
+                <CartBadge/>
+            </nav>
+        </header>
+    }
+}
+
+/// Items in the visitor's cart; refetched after every cart action.
+#[component]
+pub fn CartBadge() -> impl IntoView {
+    let actions = expect_context::<CartActions>();
+    let summary = Resource::new(move || actions.add.version().get(), |_| get_cart_summary());
+    let count = move || {
+        summary
+            .get()
+            .and_then(Result::ok)
+            .map(|s| s.item_count)
+            .unwrap_or(0)
+    };
+    view! {
+        <span class="cart-link">
+            "Cart "
+            <Transition fallback=|| view! { <span class="badge" data-testid="cart-count">"0"</span> }>
+                <span class="badge" data-testid="cart-count" aria-label=move || format!("{} items in cart", count())>
+                    {count}
+                </span>
+            </Transition>
+        </span>
+    }
+}

@@ -1,0 +1,5 @@
+//! Reusable views.
+
+pub mod header;
+pub mod product_card;
+pub mod status;

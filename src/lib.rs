@@ -1,0 +1,24 @@
+//! A Wix Headless storefront: server-rendered pages that hydrate, on a Rust Wix client.
+//!
+//! - `app`: the shell and the routes; `pages/`: one module per route; `components/`: shared views.
+//! - `api/`: server functions and the types they share with the browser.
+//! - `server/` (ssr only): configuration, visitor sessions, the Wix calls, router assembly.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+pub mod url;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+    // Lets tests (and scripts) know the page is interactive.
+    if let Some(body) = leptos::prelude::document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

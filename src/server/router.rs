@@ -1,0 +1,31 @@
+//! Router assembly: Leptos pages and server functions behind the session layer; static files
+//! and the 404 page beside it.
+
+use axum::{middleware, Router};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_cookies::CookieManagerLayer;
+
+use super::{session::session_layer, state::AppState};
+use crate::app::{shell, App};
+
+pub fn build(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let options = state.leptos_options.clone();
+    Router::new()
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+            shell(options.clone())
+        })
+        // Pages and server functions only: static files need no session.
+        .route_layer(middleware::from_fn_with_state(state.clone(), session_layer))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(CookieManagerLayer::new())
+        .with_state(state)
+}

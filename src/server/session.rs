@@ -1,0 +1,220 @@
+//! Visitor sessions: the Wix tokens live in one encrypted, authenticated, HTTP-only cookie.
+//!
+//! A tower middleware on page and server-function routes reads the cookie, renews an expired
+//! access token *before* the handler runs, hands the tokens over in a request extension
+//! ([`Session`]), and writes the cookie on the way out when anything changed — so a renewal is
+//! on the very response that needed it, whether the page streams or not.
+
+use std::sync::{Arc, Mutex};
+
+use axum::{
+    extract::{Request, State},
+    middleware::Next,
+    response::Response,
+};
+use serde::{Deserialize, Serialize};
+use tower_cookies::{cookie::SameSite, Cookie, Cookies, Key};
+use wix_headless::{auth::TokenRefresh, Tokens};
+
+use super::state::AppState;
+
+pub const COOKIE_NAME: &str = "wix_session";
+/// Visitors keep their cart for 30 days of inactivity.
+const VISITOR_MAX_AGE_SECS: i64 = 30 * 24 * 3600;
+/// With nothing else changed, the cookie is re-issued at most once a day to slide its expiry.
+const REISSUE_AFTER_SECS: i64 = 24 * 3600;
+
+/// What the cookie holds. The client id guards against tokens minted for another Wix app.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CookiePayload {
+    client_id: String,
+    tokens: Tokens,
+    issued_at: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CookieChange {
+    Keep,
+    Write,
+    Remove,
+}
+
+#[derive(Debug)]
+struct SessionState {
+    tokens: Option<Tokens>,
+    change: CookieChange,
+}
+
+/// The request's visitor session, shared by the middleware, SSR and server functions.
+#[derive(Clone, Debug)]
+pub struct Session(Arc<Mutex<SessionState>>);
+
+impl Session {
+    fn new(tokens: Option<Tokens>, change: CookieChange) -> Self {
+        Self(Arc::new(Mutex::new(SessionState { tokens, change })))
+    }
+
+    /// A session without a cookie (requests the middleware did not see).
+    pub fn anonymous() -> Self {
+        Self::new(None, CookieChange::Keep)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, SessionState> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The visitor's own tokens, if this visitor has a session.
+    pub fn tokens(&self) -> Option<Tokens> {
+        self.lock().tokens.clone()
+    }
+
+    /// New or renewed tokens: the cookie is written on this response.
+    pub fn set_tokens(&self, tokens: Tokens) {
+        let mut state = self.lock();
+        state.tokens = Some(tokens);
+        state.change = CookieChange::Write;
+    }
+
+    /// The visitor is gone (refresh token rejected): the cookie is removed.
+    pub fn clear(&self) {
+        let mut state = self.lock();
+        state.tokens = None;
+        state.change = CookieChange::Remove;
+    }
+
+    fn change(&self) -> CookieChange {
+        self.lock().change
+    }
+}
+
+/// Derives the 64-byte cookie key from the configured secret.
+pub fn cookie_key(secret: &str) -> Key {
+    use sha2::{Digest, Sha512};
+    let digest = Sha512::digest(secret.as_bytes());
+    Key::from(digest.as_slice())
+}
+
+/// The middleware: read, validate and renew, run the handler, write back.
+pub async fn session_layer(
+    State(state): State<AppState>,
+    cookies: Cookies,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let jar = cookies.private(&state.cookie_key);
+    let present = cookies.get(COOKIE_NAME).is_some();
+    let payload = jar
+        .get(COOKIE_NAME)
+        .and_then(|c| serde_json::from_str::<CookiePayload>(c.value()).ok())
+        .filter(|p| p.client_id == state.wix.client_id() && p.tokens.has_refresh_token());
+    let now = state.wix.now();
+    let session = match payload {
+        // A tampered, truncated, foreign or malformed cookie: start afresh, and drop it.
+        None if present => Session::new(None, CookieChange::Remove),
+        None => Session::anonymous(),
+        Some(payload) => {
+            let stale = now - payload.issued_at > REISSUE_AFTER_SECS;
+            let session = Session::new(
+                Some(payload.tokens.clone()),
+                if stale {
+                    CookieChange::Write
+                } else {
+                    CookieChange::Keep
+                },
+            );
+            match state
+                .renewals
+                .ensure_valid(&state.wix, &payload.tokens)
+                .await
+            {
+                Ok(TokenRefresh::Unchanged) => {}
+                Ok(TokenRefresh::Renewed(tokens)) => session.set_tokens(tokens),
+                Ok(TokenRefresh::Rejected) => session.clear(),
+                // Wix unreachable: keep the cookie and the cart; the call that needs the
+                // token will report the outage.
+                Err(error) => tracing::warn!(%error, "token renewal failed; keeping the session"),
+            }
+            session
+        }
+    };
+    request.extensions_mut().insert(session.clone());
+    let response = next.run(request).await;
+    match session.change() {
+        CookieChange::Keep => {}
+        CookieChange::Remove => {
+            let mut cookie = Cookie::from(COOKIE_NAME);
+            cookie.set_path("/");
+            cookies.remove(cookie);
+        }
+        CookieChange::Write => {
+            if let Some(tokens) = session.tokens() {
+                let payload = CookiePayload {
+                    client_id: state.wix.client_id().to_owned(),
+                    tokens,
+                    issued_at: now,
+                };
+                match serde_json::to_string(&payload) {
+                    Ok(value) => jar.add(session_cookie(value, state.config.secure_cookies)),
+                    Err(error) => tracing::error!(%error, "cannot serialise the session"),
+                }
+            }
+        }
+    }
+    response
+}
+
+fn session_cookie(value: String, secure: bool) -> Cookie<'static> {
+    let mut cookie = Cookie::new(COOKIE_NAME, value);
+    cookie.set_http_only(true);
+    cookie.set_same_site(SameSite::Lax);
+    cookie.set_path("/");
+    cookie.set_secure(secure);
+    cookie.set_max_age(tower_cookies::cookie::time::Duration::seconds(
+        VISITOR_MAX_AGE_SECS,
+    ));
+    cookie
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wix_headless::{AccessToken, RefreshToken, TokenRole};
+
+    #[test]
+    fn a_cookie_with_wix_sized_tokens_fits_in_4096_bytes() {
+        // Real access tokens are about 1 KB; allow 1.5 KB to be safe, plus a long refresh token.
+        let payload = CookiePayload {
+            client_id: "7a1d2b3c-4e5f-6789-abcd-ef0123456789".into(),
+            tokens: Tokens {
+                access_token: AccessToken {
+                    value: format!("OauthNG.JWS.{}", "x".repeat(1_500)),
+                    expires_at: 1_767_225_600,
+                },
+                refresh_token: RefreshToken {
+                    value: format!("JWS.{}", "y".repeat(400)),
+                    role: TokenRole::Visitor,
+                },
+            },
+            issued_at: 1_767_225_600,
+        };
+        let jar = tower_cookies::cookie::CookieJar::new();
+        let key = cookie_key("0123456789abcdef0123456789abcdef");
+        let mut jar = jar;
+        jar.private_mut(&key).add(session_cookie(
+            serde_json::to_string(&payload).expect("serialises"),
+            true,
+        ));
+        let header = jar.get(COOKIE_NAME).expect("added").to_string();
+        assert!(
+            header.len() < 4096,
+            "Set-Cookie would be {} bytes",
+            header.len()
+        );
+        assert!(
+            header.contains("HttpOnly")
+                && header.contains("SameSite=Lax")
+                && header.contains("Secure")
+        );
+    }
+}
