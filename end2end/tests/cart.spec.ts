@@ -1,5 +1,4 @@
-import { test, expect } from "@playwright/test";
-import { PRODUCT_WITH_OPTIONS, PRODUCT_WITHOUT_OPTIONS, addToCart, ready } from "./helpers";
+import { test, expect, PRODUCT_WITH_OPTIONS, PRODUCT_WITHOUT_OPTIONS, addToCart, ready } from "./helpers";
 
 test("add to cart, then a reload keeps the count", async ({ page, javaScriptEnabled }) => {
   await page.goto("/search");

@@ -1,4 +1,4 @@
-import { expect, type Page, type APIRequestContext } from "@playwright/test";
+import { test as base, expect, type Page, type APIRequestContext } from "@playwright/test";
 import { EMULATOR_URL } from "../playwright.config";
 
 /** A product with Color and Size options, and one without options, in the demo catalog. */
@@ -33,3 +33,34 @@ export async function addToCart(page: Page, slug: string, javaScriptEnabled: boo
   await page.getByRole("button", { name: "Add to cart" }).click();
   await expect(page.getByTestId("cart-notice")).toContainText(/added/i);
 }
+
+/**
+ * Every spec uses this `test`: it reads every text response the browser receives (HTML,
+ * hydration data, server-function answers, scripts) and fails the spec if one carries a Wix
+ * access or refresh token.
+ */
+export const test = base.extend<{ noTokenLeaks: void }>({
+  noTokenLeaks: [
+    async ({ page }, use) => {
+      const leaks: string[] = [];
+      const reads: Promise<void>[] = [];
+      page.on("response", (response) => {
+        reads.push(
+          (async () => {
+            const type = response.headers()["content-type"] ?? "";
+            if (!/html|json|javascript|text|x-www-form-urlencoded|cbor/.test(type)) return;
+            const body = await response.text().catch(() => "");
+            if (body.includes("OauthNG.JWS.") || /JWS\.[A-Za-z0-9_-]{16}/.test(body)) {
+              leaks.push(response.url());
+            }
+          })(),
+        );
+      });
+      await use();
+      await Promise.all(reads);
+      expect(leaks, "responses that carried a Wix token").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+export { expect };

@@ -1,5 +1,4 @@
-import { test, expect } from "@playwright/test";
-import { ready } from "./helpers";
+import { test, expect, ready } from "./helpers";
 
 test("typing updates results and the URL without a reload", async ({ page }) => {
   await page.goto("/search");

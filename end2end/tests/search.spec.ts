@@ -1,5 +1,4 @@
-import { test, expect } from "@playwright/test";
-import { ready } from "./helpers";
+import { test, expect, ready } from "./helpers";
 
 test("search results are rendered on the server", async ({ page, javaScriptEnabled }) => {
   const response = await page.goto("/search?q=hoodie");

@@ -1,5 +1,4 @@
-import { test, expect } from "@playwright/test";
-import { PRODUCT_WITHOUT_OPTIONS, addToCart, ready, resetEmulator, setEmulator } from "./helpers";
+import { test, expect, PRODUCT_WITHOUT_OPTIONS, addToCart, ready, resetEmulator, setEmulator } from "./helpers";
 
 test.afterEach(async ({ request }) => {
   await resetEmulator(request);

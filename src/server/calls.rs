@@ -4,9 +4,9 @@ use std::future::Future;
 
 use axum::http::request::Parts;
 use leptos::prelude::{use_context, ServerFnError};
-use wix_headless::WixError;
+use wix_headless::{auth::SessionError, WixError};
 
-use super::{session::Session, state::AppState};
+use super::{catalog_cache::cached, session::Session, state::AppState};
 
 /// The app state, provided as context to SSR and server functions.
 pub fn app_state() -> Result<AppState, ServerFnError> {
@@ -42,8 +42,8 @@ pub enum Mint {
     Never,
 }
 
-/// Runs `call` with the visitor's own access token. On a 401 the token is renewed once and the
-/// call retried once (a 401 means Wix did not act, so a retry cannot duplicate a mutation).
+/// Runs `call` with the visitor's own access token, renewing once on a 401 (see
+/// [`wix_headless::WixClient::call_with_tokens`]) and storing renewed tokens in the session.
 /// `Ok(None)`: the visitor has no session and `mint` is [`Mint::Never`].
 pub async fn visitor_call<T, F, Fut>(
     state: &AppState,
@@ -58,44 +58,48 @@ where
     let tokens = match (session.tokens(), mint) {
         (Some(tokens), _) => tokens,
         (None, Mint::Never) => return Ok(None),
-        (None, Mint::IfMissing) => {
-            let tokens = state.wix.anonymous_tokens().await?;
-            session.set_tokens(tokens.clone());
-            tokens
-        }
+        (None, Mint::IfMissing) => mint_visitor(state, session).await?,
     };
-    match call(tokens.access_token.value.clone()).await {
-        Err(error) if error.is_unauthorized() => {
-            match state.wix.renew_token(&tokens.refresh_token).await {
-                Ok(renewed) => {
-                    session.set_tokens(renewed.clone());
-                    call(renewed.access_token.value).await.map(Some)
-                }
-                Err(renewal) if renewal.is_rejection() => {
-                    // The visitor is gone for good; only a cart action starts a new one.
-                    session.clear();
-                    if mint == Mint::Never {
-                        return Ok(None);
-                    }
-                    let fresh = state.wix.anonymous_tokens().await?;
-                    session.set_tokens(fresh.clone());
-                    call(fresh.access_token.value).await.map(Some)
-                }
-                Err(renewal) => Err(renewal),
+    match state.wix.call_with_tokens(&tokens, &call).await {
+        Ok((value, renewed)) => {
+            if let Some(renewed) = renewed {
+                session.set_tokens(renewed);
             }
+            Ok(Some(value))
         }
-        other => other.map(Some),
+        // The visitor is gone for good; only a cart action starts a new one.
+        Err(SessionError::VisitorGone) => {
+            session.clear();
+            if mint == Mint::Never {
+                return Ok(None);
+            }
+            let fresh = mint_visitor(state, session).await?;
+            call(fresh.access_token.value).await.map(Some)
+        }
+        Err(SessionError::Wix(error)) => Err(error),
     }
 }
 
-/// Catalog reads: the visitor's own token when they have a session, otherwise the server-wide
-/// anonymous token, renewed once on a 401.
+async fn mint_visitor(
+    state: &AppState,
+    session: &Session,
+) -> Result<wix_headless::Tokens, WixError> {
+    let tokens = state.wix.anonymous_tokens().await?;
+    session.set_tokens(tokens.clone());
+    Ok(tokens)
+}
+
+/// Catalog reads. A visitor with a session reads with their own token, uncached; everyone else
+/// shares the server-wide anonymous token and `cache` (keyed by the request).
 pub async fn catalog_call<T, F, Fut>(
     state: &AppState,
     session: &Session,
+    cache: &moka::future::Cache<String, T>,
+    key: String,
     call: F,
 ) -> Result<T, WixError>
 where
+    T: Clone + Send + Sync + 'static,
     F: Fn(String) -> Fut,
     Fut: Future<Output = Result<T, WixError>>,
 {
@@ -104,14 +108,17 @@ where
             return Ok(value);
         }
     }
-    let token = state.shared_visitor.access_token(&state.wix).await?;
-    match call(token.clone()).await {
-        Err(error) if error.is_unauthorized() => {
-            state.shared_visitor.invalidate(&token).await;
-            call(state.shared_visitor.access_token(&state.wix).await?).await
+    cached(cache, key, async {
+        let token = state.shared_visitor.access_token(&state.wix).await?;
+        match call(token.clone()).await {
+            Err(error) if error.is_unauthorized() => {
+                state.shared_visitor.invalidate(&token).await;
+                call(state.shared_visitor.access_token(&state.wix).await?).await
+            }
+            other => other,
         }
-        other => other,
-    }
+    })
+    .await
 }
 
 /// What a shopper is told when Wix fails; the details go to the log, not the page.

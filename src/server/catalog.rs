@@ -17,7 +17,9 @@ pub async fn search(query: &str, cursor: Option<String>) -> Result<SearchResults
         None => ProductSearch::new(PAGE_SIZE).text(query),
     };
     let wix = state.wix.clone();
-    let page = catalog_call(&state, &current_session(), |token| {
+    let key = serde_json::to_string(&request).unwrap_or_default();
+    let cache = &state.catalog_cache.searches;
+    let page = catalog_call(&state, &current_session(), cache, key, |token| {
         let (wix, request) = (wix.clone(), request.clone());
         async move { wix.search_products(&token, &request, LISTING_FIELDS).await }
     })
@@ -38,14 +40,21 @@ pub async fn product(slug: &str) -> Result<Option<ProductDetail>, ServerFnError>
     }
     let state = app_state()?;
     let wix = state.wix.clone();
-    let product = catalog_call(&state, &current_session(), |token| {
-        let wix = wix.clone();
-        let slug = slug.to_owned();
-        async move {
-            wix.product_by_slug(&token, &slug, PRODUCT_PAGE_FIELDS)
-                .await
-        }
-    })
+    let cache = &state.catalog_cache.products;
+    let product = catalog_call(
+        &state,
+        &current_session(),
+        cache,
+        slug.to_owned(),
+        |token| {
+            let wix = wix.clone();
+            let slug = slug.to_owned();
+            async move {
+                wix.product_by_slug(&token, &slug, PRODUCT_PAGE_FIELDS)
+                    .await
+            }
+        },
+    )
     .await
     .map_err(user_error)?;
     Ok(product.as_ref().map(detail))

@@ -32,6 +32,10 @@ pub struct Config {
     pub renew_margin_secs: i64,
     /// `Secure` on the session cookie (off only for plain-http localhost).
     pub secure_cookies: bool,
+    /// Lifetime of cached catalog responses (server-wide token only).
+    pub catalog_cache_ttl_secs: u64,
+    /// Memory bound of each catalog cache.
+    pub catalog_cache_bytes: u64,
     pub development: bool,
 }
 
@@ -131,6 +135,11 @@ impl Config {
             ),
             renew_margin_secs: parse(&get, "WIX_RENEW_MARGIN_SECS", "a number of seconds")?
                 .unwrap_or(60),
+            catalog_cache_ttl_secs: parse(&get, "CATALOG_CACHE_TTL_SECS", "a number of seconds")?
+                .unwrap_or(60),
+            catalog_cache_bytes: parse::<u64>(&get, "CATALOG_CACHE_MB", "a number of megabytes")?
+                .unwrap_or(32)
+                .saturating_mul(1024 * 1024),
             development,
         })
     }

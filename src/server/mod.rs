@@ -4,14 +4,16 @@
 pub mod calls;
 pub mod cart;
 pub mod catalog;
+mod catalog_cache;
 pub mod config;
+mod csrf;
 mod renewal;
 pub mod router;
 pub mod session;
 mod shared_visitor;
 pub mod state;
 
-use std::{process::ExitCode, sync::Arc};
+use std::process::ExitCode;
 
 use leptos::prelude::get_configuration;
 use wix_headless::{ClientConfig, WixClient};
@@ -104,14 +106,7 @@ async fn serve() -> Result<(), StartupError> {
         Some(secret) => secret.clone(),
         None => development_secret(&config)?,
     };
-    let state = AppState {
-        leptos_options: options,
-        cookie_key: session::cookie_key(&secret),
-        config: Arc::new(config),
-        wix,
-        renewals: Default::default(),
-        shared_visitor: Default::default(),
-    };
+    let state = AppState::new(options, config, wix, &secret);
     let app = router::build(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

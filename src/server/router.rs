@@ -6,7 +6,7 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_cookies::CookieManagerLayer;
 
-use super::{session::session_layer, state::AppState};
+use super::{csrf::same_origin_only, session::session_layer, state::AppState};
 use crate::app::{shell, App};
 
 pub fn build(state: AppState) -> Router {
@@ -20,8 +20,13 @@ pub fn build(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })
-        // Pages and server functions only: static files need no session.
+        // Pages and server functions only: static files need no session. Cross-site posts are
+        // refused before any session work.
         .route_layer(middleware::from_fn_with_state(state.clone(), session_layer))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            same_origin_only,
+        ))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,

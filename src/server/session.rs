@@ -14,13 +14,15 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use tower_cookies::{cookie::SameSite, Cookie, Cookies, Key};
-use wix_headless::{auth::TokenRefresh, Tokens};
+use wix_headless::{auth::TokenRefresh, TokenRole, Tokens};
 
 use super::state::AppState;
 
 pub const COOKIE_NAME: &str = "wix_session";
 /// Visitors keep their cart for 30 days of inactivity.
 const VISITOR_MAX_AGE_SECS: i64 = 30 * 24 * 3600;
+/// Members are signed in for less long: their session carries an account, not just a cart.
+const MEMBER_MAX_AGE_SECS: i64 = 7 * 24 * 3600;
 /// With nothing else changed, the cookie is re-issued at most once a day to slide its expiry.
 const REISSUE_AFTER_SECS: i64 = 24 * 3600;
 
@@ -149,13 +151,19 @@ pub async fn session_layer(
         }
         CookieChange::Write => {
             if let Some(tokens) = session.tokens() {
+                let max_age = match tokens.refresh_token.role {
+                    TokenRole::Member => MEMBER_MAX_AGE_SECS,
+                    TokenRole::Visitor | TokenRole::None => VISITOR_MAX_AGE_SECS,
+                };
                 let payload = CookiePayload {
                     client_id: state.wix.client_id().to_owned(),
                     tokens,
                     issued_at: now,
                 };
                 match serde_json::to_string(&payload) {
-                    Ok(value) => jar.add(session_cookie(value, state.config.secure_cookies)),
+                    Ok(value) => {
+                        jar.add(session_cookie(value, state.config.secure_cookies, max_age))
+                    }
                     Err(error) => tracing::error!(%error, "cannot serialise the session"),
                 }
             }
@@ -164,22 +172,20 @@ pub async fn session_layer(
     response
 }
 
-fn session_cookie(value: String, secure: bool) -> Cookie<'static> {
+fn session_cookie(value: String, secure: bool, max_age_secs: i64) -> Cookie<'static> {
     let mut cookie = Cookie::new(COOKIE_NAME, value);
     cookie.set_http_only(true);
     cookie.set_same_site(SameSite::Lax);
     cookie.set_path("/");
     cookie.set_secure(secure);
-    cookie.set_max_age(tower_cookies::cookie::time::Duration::seconds(
-        VISITOR_MAX_AGE_SECS,
-    ));
+    cookie.set_max_age(tower_cookies::cookie::time::Duration::seconds(max_age_secs));
     cookie
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wix_headless::{AccessToken, RefreshToken, TokenRole};
+    use wix_headless::{AccessToken, RefreshToken};
 
     #[test]
     fn a_cookie_with_wix_sized_tokens_fits_in_4096_bytes() {
@@ -204,6 +210,7 @@ mod tests {
         jar.private_mut(&key).add(session_cookie(
             serde_json::to_string(&payload).expect("serialises"),
             true,
+            VISITOR_MAX_AGE_SECS,
         ));
         let header = jar.get(COOKIE_NAME).expect("added").to_string();
         assert!(

@@ -1,13 +1,16 @@
 //! Everything a request handler needs, built once at start-up.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use tower_cookies::Key;
 use wix_headless::WixClient;
 
-use super::{config::Config, renewal::Renewals, shared_visitor::SharedVisitor};
+use super::{
+    catalog_cache::CatalogCache, config::Config, renewal::Renewals, session::cookie_key,
+    shared_visitor::SharedVisitor,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -17,6 +20,30 @@ pub struct AppState {
     pub cookie_key: Key,
     pub renewals: Arc<Renewals>,
     pub shared_visitor: Arc<SharedVisitor>,
+    pub catalog_cache: Arc<CatalogCache>,
+}
+
+impl AppState {
+    pub fn new(
+        leptos_options: LeptosOptions,
+        config: Config,
+        wix: WixClient,
+        session_secret: &str,
+    ) -> Self {
+        let catalog_cache = CatalogCache::new(
+            Duration::from_secs(config.catalog_cache_ttl_secs),
+            config.catalog_cache_bytes,
+        );
+        Self {
+            leptos_options,
+            cookie_key: cookie_key(session_secret),
+            config: Arc::new(config),
+            wix,
+            renewals: Default::default(),
+            shared_visitor: Default::default(),
+            catalog_cache: Arc::new(catalog_cache),
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

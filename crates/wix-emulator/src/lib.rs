@@ -63,6 +63,7 @@ pub enum StartError {
 /// An emulator serving on a TCP port; it stops when the process ends or on [`RunningEmulator::stop`].
 pub struct RunningEmulator {
     addr: SocketAddr,
+    state: state::AppState,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -86,7 +87,7 @@ impl RunningEmulator {
             Arc::new(catalog),
             Settings::new(config.access_token_ttl_secs),
         );
-        let app = routes::router(state, config.admin_enabled);
+        let app = routes::router(state.clone(), config.admin_enabled);
         let task = tokio::spawn(async move {
             let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
                 let _ = tcp.set_nodelay(true);
@@ -95,7 +96,31 @@ impl RunningEmulator {
                 tracing::error!(%error, "wix emulator stopped");
             }
         });
-        Ok(Self { addr, task })
+        Ok(Self { addr, state, task })
+    }
+
+    /// The run-time settings (token lifetime, faults), as the admin endpoint shows them.
+    pub fn settings(&self) -> Settings {
+        self.state.settings()
+    }
+
+    /// Changes the run-time settings in-process (tests), like `PUT /_emulator/settings`.
+    pub fn set_settings(&self, settings: Settings) {
+        self.state.set_settings(settings);
+    }
+
+    /// Requests served per endpoint (`"POST /oauth2/token"` → n) since start or the last reset.
+    pub fn counters(&self) -> std::collections::BTreeMap<String, u64> {
+        self.state.counters()
+    }
+
+    /// How often one endpoint was called, e.g. `counter("POST /oauth2/token")`.
+    pub fn counter(&self, endpoint: &str) -> u64 {
+        self.counters().get(endpoint).copied().unwrap_or(0)
+    }
+
+    pub fn reset_counters(&self) {
+        self.state.reset_counters();
     }
 
     pub fn addr(&self) -> SocketAddr {

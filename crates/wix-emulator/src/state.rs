@@ -25,6 +25,8 @@ pub struct Settings {
     pub rate_limit_retry_after_secs: Option<u64>,
     /// Answer every authenticated API request 401, as for a revoked token.
     pub force_unauthorized: bool,
+    /// Limit latency, 5xx and 429 faults to paths starting with this (e.g. `/oauth2/token`).
+    pub fault_path_prefix: Option<String>,
 }
 
 impl Settings {
@@ -45,6 +47,7 @@ impl Default for Settings {
             error_rate: 0.0,
             rate_limit_retry_after_secs: None,
             force_unauthorized: false,
+            fault_path_prefix: None,
         }
     }
 }

@@ -136,3 +136,111 @@ impl WixClient {
         }
     }
 }
+
+/// Why a call made with a visitor's tokens failed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SessionError {
+    /// The refresh token was rejected: this visitor (or member session) no longer exists.
+    #[error("the visitor's session has ended")]
+    VisitorGone,
+    #[error(transparent)]
+    Wix(#[from] WixError),
+}
+
+impl WixClient {
+    /// Runs `call` with the access token of `tokens`. On a 401 the token is renewed once and the
+    /// call retried once (a 401 means Wix did not act, so retrying cannot duplicate a change).
+    /// Returns the renewed tokens, if a renewal happened, for the caller to store.
+    pub async fn call_with_tokens<T, F, Fut>(
+        &self,
+        tokens: &Tokens,
+        call: F,
+    ) -> Result<(T, Option<Tokens>), SessionError>
+    where
+        F: Fn(String) -> Fut,
+        Fut: std::future::Future<Output = Result<T, WixError>>,
+    {
+        match call(tokens.access_token.value.clone()).await {
+            Err(error) if error.is_unauthorized() => {
+                let renewed = match self.renew_token(&tokens.refresh_token).await {
+                    Ok(renewed) => renewed,
+                    Err(error) if error.is_rejection() => return Err(SessionError::VisitorGone),
+                    Err(error) => return Err(error.into()),
+                };
+                let value = call(renewed.access_token.value.clone()).await?;
+                Ok((value, Some(renewed)))
+            }
+            Err(error) => Err(error.into()),
+            Ok(value) => Ok((value, None)),
+        }
+    }
+}
+
+/// The JS SDK's `OAuthStrategy` for one visitor or member, for code that holds a single
+/// identity (scripts, tests, a CLI). A server with many visitors keeps their tokens elsewhere
+/// (the storefront: an encrypted cookie) and uses the stateless [`WixClient`] calls directly.
+pub struct OAuthStrategy {
+    client: WixClient,
+    tokens: std::sync::Mutex<Tokens>,
+}
+
+impl OAuthStrategy {
+    pub fn new(client: WixClient, tokens: Option<Tokens>) -> Self {
+        Self {
+            client,
+            tokens: std::sync::Mutex::new(tokens.unwrap_or_default()),
+        }
+    }
+
+    pub fn get_tokens(&self) -> Tokens {
+        self.tokens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn set_tokens(&self, tokens: Tokens) {
+        *self.tokens.lock().unwrap_or_else(|e| e.into_inner()) = tokens;
+    }
+
+    /// The SDK's `loggedIn()`: the refresh token belongs to a member.
+    pub fn logged_in(&self) -> bool {
+        self.get_tokens().refresh_token.role == TokenRole::Member
+    }
+
+    /// [`WixClient::generate_visitor_tokens`] on `tokens` (or the stored ones); stores the result.
+    pub async fn generate_visitor_tokens(
+        &self,
+        tokens: Option<Tokens>,
+    ) -> Result<Tokens, WixError> {
+        let current = tokens.unwrap_or_else(|| self.get_tokens());
+        let start = current.has_refresh_token().then_some(current);
+        let tokens = self.client.generate_visitor_tokens(start).await?;
+        self.set_tokens(tokens.clone());
+        Ok(tokens)
+    }
+
+    /// Forced renewal with the stored refresh token; stores the result.
+    pub async fn renew_token(&self) -> Result<Tokens, WixError> {
+        let renewed = self
+            .client
+            .renew_token(&self.get_tokens().refresh_token)
+            .await?;
+        self.set_tokens(renewed.clone());
+        Ok(renewed)
+    }
+
+    /// Runs `call` with valid tokens: renews (or mints) first when needed, and once more on a 401.
+    pub async fn call<T, F, Fut>(&self, call: F) -> Result<T, SessionError>
+    where
+        F: Fn(String) -> Fut,
+        Fut: std::future::Future<Output = Result<T, WixError>>,
+    {
+        let tokens = self.generate_visitor_tokens(None).await?;
+        let (value, renewed) = self.client.call_with_tokens(&tokens, call).await?;
+        if let Some(renewed) = renewed {
+            self.set_tokens(renewed);
+        }
+        Ok(value)
+    }
+}

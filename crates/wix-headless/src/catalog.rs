@@ -257,7 +257,7 @@ pub struct PagingMetadata {
     pub has_next: Option<bool>,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductPage {
     #[serde(default)]

@@ -406,3 +406,97 @@ async fn state_survives_an_emulator_restart() {
         .expect("cart kept");
     assert_eq!(cart.item_count(), 3);
 }
+
+#[tokio::test]
+async fn a_401_renews_once_and_retries_once() {
+    let s = setup().await;
+    let tokens = s.client.anonymous_tokens().await.expect("tokens");
+    // The emulator revokes every access token; renewal still works, so the retry fails too
+    // and the error comes back after exactly one renewal.
+    s.emulator.set_settings(wix_emulator::Settings {
+        force_unauthorized: true,
+        ..s.emulator.settings()
+    });
+    s.emulator.reset_counters();
+    let error = s
+        .client
+        .call_with_tokens(&tokens, |token| {
+            let client = s.client.clone();
+            async move { client.current_cart(&token).await }
+        })
+        .await
+        .expect_err("still 401");
+    assert!(
+        matches!(error, wix_headless::auth::SessionError::Wix(ref e) if e.is_unauthorized()),
+        "{error:?}"
+    );
+    assert_eq!(s.emulator.counter("POST /oauth2/token"), 1);
+    assert_eq!(s.emulator.counter("GET /ecom/v1/carts/current"), 2);
+
+    // A 401 with a dead refresh token means the visitor is gone.
+    let mut forged = tokens.clone();
+    forged.refresh_token.value = "JWS.forged".into();
+    let error = s
+        .client
+        .call_with_tokens(&forged, |token| {
+            let client = s.client.clone();
+            async move { client.current_cart(&token).await }
+        })
+        .await
+        .expect_err("gone");
+    assert!(matches!(
+        error,
+        wix_headless::auth::SessionError::VisitorGone
+    ));
+}
+
+#[tokio::test]
+async fn token_endpoint_outage_keeps_the_visitor() {
+    let s = setup().await;
+    let mut tokens = s.client.anonymous_tokens().await.expect("tokens");
+    tokens.access_token.expires_at = 0;
+    s.emulator.set_settings(wix_emulator::Settings {
+        error_rate: 1.0,
+        fault_path_prefix: Some("/oauth2/token".into()),
+        ..s.emulator.settings()
+    });
+    let error = s
+        .client
+        .generate_visitor_tokens(Some(tokens.clone()))
+        .await
+        .expect_err("503");
+    assert_eq!(error.status(), Some(503));
+    assert!(error.is_transient());
+    s.emulator.set_settings(wix_emulator::Settings::default());
+    let renewed = s
+        .client
+        .generate_visitor_tokens(Some(tokens.clone()))
+        .await
+        .expect("renewed");
+    assert_eq!(
+        renewed.refresh_token, tokens.refresh_token,
+        "same visitor after the outage"
+    );
+}
+
+#[tokio::test]
+async fn oauth_strategy_matches_the_sdk() {
+    use wix_headless::auth::OAuthStrategy;
+    let s = setup().await;
+    let strategy = OAuthStrategy::new(s.client.clone(), None);
+    assert!(!strategy.logged_in());
+    assert_eq!(strategy.get_tokens(), Tokens::empty());
+    let cart = strategy
+        .call(|token| {
+            let client = s.client.clone();
+            async move { client.current_cart(&token).await }
+        })
+        .await
+        .expect("call");
+    assert!(cart.is_none());
+    let tokens = strategy.get_tokens();
+    assert_eq!(tokens.refresh_token.role, TokenRole::Visitor);
+    let renewed = strategy.renew_token().await.expect("forced renewal");
+    assert_ne!(renewed.access_token.value, tokens.access_token.value);
+    assert_eq!(strategy.get_tokens(), renewed);
+}

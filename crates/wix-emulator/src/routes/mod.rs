@@ -61,6 +61,13 @@ async fn count_requests(State(state): State<AppState>, request: Request, next: N
 /// Latency, 5xx and 429 faults, as set through the admin endpoint.
 async fn inject_faults(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let settings = state.settings();
+    let in_scope = settings
+        .fault_path_prefix
+        .as_deref()
+        .is_none_or(|prefix| request.uri().path().starts_with(prefix));
+    if !in_scope {
+        return next.run(request).await;
+    }
     let jitter = if settings.jitter_ms > 0 {
         rand::thread_rng().gen_range(0..=settings.jitter_ms)
     } else {

@@ -1,0 +1,56 @@
+//! In-process cache of catalog responses fetched with the server-wide anonymous token. What a
+//! visitor fetches with their own token is never stored here, so nothing personal is shared.
+
+use std::{sync::Arc, time::Duration};
+
+use moka::future::Cache;
+use serde::Serialize;
+use wix_headless::{
+    catalog::{Product, ProductPage},
+    WixError,
+};
+
+pub struct CatalogCache {
+    pub searches: Cache<String, ProductPage>,
+    pub products: Cache<String, Option<Product>>,
+}
+
+impl CatalogCache {
+    /// Entries live `ttl`; each cache holds about `max_bytes` of serialised JSON.
+    pub fn new(ttl: Duration, max_bytes: u64) -> Self {
+        Self {
+            searches: bounded(ttl, max_bytes),
+            products: bounded(ttl, max_bytes),
+        }
+    }
+}
+
+fn bounded<V: Serialize + Clone + Send + Sync + 'static>(
+    ttl: Duration,
+    max_bytes: u64,
+) -> Cache<String, V> {
+    Cache::builder()
+        .time_to_live(ttl)
+        .max_capacity(max_bytes)
+        .weigher(|key: &String, value: &V| {
+            let size = key.len() + serde_json::to_vec(value).map(|v| v.len()).unwrap_or(1024);
+            u32::try_from(size).unwrap_or(u32::MAX)
+        })
+        .build()
+}
+
+/// Looks `key` up, or fills it with `fetch`; concurrent misses of one key share one fetch.
+pub async fn cached<V, Fut>(
+    cache: &Cache<String, V>,
+    key: String,
+    fetch: Fut,
+) -> Result<V, WixError>
+where
+    V: Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<V, WixError>>,
+{
+    cache
+        .try_get_with(key, fetch)
+        .await
+        .map_err(|error: Arc<WixError>| (*error).clone())
+}
