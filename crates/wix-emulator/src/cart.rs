@@ -296,13 +296,103 @@ fn subtotal(lines: &[PricedLine]) -> Cents {
     Cents(lines.iter().map(|l| l.total().0).sum())
 }
 
+/// Demo coupons: code → percent off every line.
+pub const COUPONS: &[(&str, i64)] = &[("SAVE10", 10), ("HALFOFF", 50)];
+
+pub fn coupon_percent(code: &str) -> Option<i64> {
+    COUPONS
+        .iter()
+        .find(|(known, _)| known.eq_ignore_ascii_case(code.trim()))
+        .map(|(_, percent)| *percent)
+}
+
+/// A stable GUID for the coupon applied to a cart (Cart V2 removes coupons by id).
+pub fn coupon_id(cart: &CartRow, code: &str) -> String {
+    uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_OID,
+        format!("{}/{code}", cart.id).as_bytes(),
+    )
+    .to_string()
+}
+
+/// Money a cart adds up to: the discount is the sum of each line's share, so lines and totals agree.
+pub struct Totals {
+    pub subtotal: Cents,
+    pub discount: Cents,
+    pub total: Cents,
+}
+
+fn line_discount(line: &PricedLine, coupon: Option<&str>) -> Cents {
+    let percent = coupon.and_then(coupon_percent).unwrap_or(0);
+    Cents(line.total().0 * percent / 100)
+}
+
+fn totals(lines: &[PricedLine], coupon: Option<&str>) -> Totals {
+    let subtotal = subtotal(lines);
+    let discount = Cents(lines.iter().map(|l| line_discount(l, coupon).0).sum());
+    Totals {
+        subtotal,
+        discount,
+        total: Cents(subtotal.0 - discount.0),
+    }
+}
+
+pub fn cart_totals(catalog: &Catalog, cart: &CartRow) -> Totals {
+    totals(&priced_lines(catalog, cart), cart.coupon.as_deref())
+}
+
+/// Applies a coupon (one per cart).
+pub fn add_coupon(cart: &mut CartRow, code: &str) -> Result<(), ApiError> {
+    let code = code.trim().to_ascii_uppercase();
+    if code.is_empty() || code.len() > 50 {
+        return Err(ApiError::validation(
+            "coupon.code",
+            "must be 1 to 50 characters",
+        ));
+    }
+    if coupon_percent(&code).is_none() {
+        return Err(ApiError::application(
+            StatusCode::BAD_REQUEST,
+            "INVALID_COUPON_CODE",
+            "Invalid coupon code",
+        )
+        .with_data(json!({"couponCode": code})));
+    }
+    match &cart.coupon {
+        Some(existing) if *existing == code => Err(ApiError::application(
+            StatusCode::BAD_REQUEST,
+            "COUPON_ALREADY_EXISTS",
+            "Coupon already applied",
+        )
+        .with_data(json!({"couponCode": code}))),
+        Some(_) => Err(ApiError::application(
+            StatusCode::BAD_REQUEST,
+            "MAX_COUPONS_PER_CART_EXCEEDED",
+            "Only one coupon per cart",
+        )),
+        None => {
+            cart.coupon = Some(code);
+            Ok(())
+        }
+    }
+}
+
 /// The cart in Wix's REST shape (§5.3).
 pub fn cart_json(catalog: &Catalog, cart: &CartRow) -> Value {
     let symbol = &catalog.currency().symbol;
     let code = &catalog.currency().code;
     let lines = priced_lines(catalog, cart);
     let line_items: Vec<Value> = lines.iter().map(|line| line_json(line, symbol)).collect();
-    let subtotal = subtotal(&lines);
+    let totals = totals(&lines, cart.coupon.as_deref());
+    let applied: Vec<Value> = cart
+        .coupon
+        .iter()
+        .map(|code| {
+            json!({"discountType": "GLOBAL", "coupon": {
+            "id": coupon_id(cart, code), "code": code, "name": code,
+            "amount": totals.discount.multi_currency(symbol)}})
+        })
+        .collect();
     let buyer = match cart.identity.kind {
         IdentityKind::Visitor => json!({"visitorId": cart.identity.id}),
         IdentityKind::Member => json!({"memberId": cart.identity.id}),
@@ -315,11 +405,11 @@ pub fn cart_json(catalog: &Catalog, cart: &CartRow) -> Value {
         "buyerLanguage": "en", "siteLanguage": "en",
         "taxIncludedInPrices": false,
         "weightUnit": "KG",
-        "subtotal": subtotal.multi_currency(symbol),
-        "subtotalAfterDiscounts": subtotal.multi_currency(symbol),
-        "discount": Cents(0).multi_currency(symbol),
+        "subtotal": totals.subtotal.multi_currency(symbol),
+        "subtotalAfterDiscounts": totals.total.multi_currency(symbol),
+        "discount": totals.discount.multi_currency(symbol),
         "checkoutId": cart.id,
-        "appliedDiscounts": [],
+        "appliedDiscounts": applied,
         "createdDate": cart.created_at,
         "updatedDate": cart.updated_at,
         "purchaseFlowId": cart.id,
@@ -391,12 +481,12 @@ fn line_json(line: &PricedLine, symbol: &str) -> Value {
     item
 }
 
-/// `estimate-totals` (§5.1): Wix computes the totals; the emulator has no shipping, tax or
-/// discounts, so they are zero and the total equals the subtotal of available lines.
+/// `estimate-totals` (§5.1): Wix computes the totals; the emulator has no shipping or tax, so
+/// the total is the subtotal of available lines less the coupon.
 pub fn estimate_totals_json(catalog: &Catalog, cart: &CartRow) -> Value {
     let symbol = &catalog.currency().symbol;
     let lines = priced_lines(catalog, cart);
-    let subtotal = subtotal(&lines);
+    let totals = totals(&lines, cart.coupon.as_deref());
     let zero = Cents(0).multi_currency(symbol);
     let calculated: Vec<Value> = lines
         .iter()
@@ -413,9 +503,10 @@ pub fn estimate_totals_json(catalog: &Catalog, cart: &CartRow) -> Value {
         "cart": cart_json(catalog, cart),
         "calculatedLineItems": calculated,
         "priceSummary": {
-            "subtotal": subtotal.multi_currency(symbol),
-            "shipping": zero, "tax": zero, "discount": zero,
-            "total": subtotal.multi_currency(symbol),
+            "subtotal": totals.subtotal.multi_currency(symbol),
+            "shipping": zero, "tax": zero,
+            "discount": totals.discount.multi_currency(symbol),
+            "total": totals.total.multi_currency(symbol),
             "additionalFees": zero,
         },
         "currency": catalog.currency().code,
@@ -423,11 +514,145 @@ pub fn estimate_totals_json(catalog: &Catalog, cart: &CartRow) -> Value {
         "appliedDiscounts": [],
         "calculationErrors": {},
         "violations": [],
-        "payNow": {"total": subtotal.multi_currency(symbol)},
+        "payNow": {"total": totals.total.multi_currency(symbol)},
         "payLater": {"total": zero},
     })
 }
 
 pub fn is_empty(catalog: &Catalog, cart: &CartRow) -> bool {
     priced_lines(catalog, cart).iter().all(|l| !l.available())
+}
+
+fn converted(amount: Cents) -> Value {
+    let amount = amount.amount();
+    json!({"amount": amount, "convertedAmount": amount})
+}
+
+/// A Cart V2 line item (§5b.4).
+fn line_v2_json(line: &PricedLine, coupon: Option<&str>) -> Value {
+    let name = line
+        .product
+        .and_then(|p| p.get("name"))
+        .and_then(Value::as_str)
+        .unwrap_or("Unavailable item");
+    let price = line.unit_price();
+    let full_price = line.variant.as_ref().map(|v| v.full_price).unwrap_or(price);
+    let status = match (&line.variant, line.available()) {
+        (None, _) => "REMOVED_FROM_CATALOG",
+        (Some(_), false) => "OUT_OF_STOCK",
+        (Some(_), true) => "IN_STOCK",
+    };
+    let available = if line.available() {
+        MAX_LINE_QUANTITY
+    } else {
+        0
+    };
+    let discount = line_discount(line, coupon);
+    let discounts: Vec<Value> = coupon
+        .filter(|_| discount.0 > 0)
+        .map(|code| {
+            json!({"name": {"original": code, "translated": code}, "amountOff": converted(discount),
+                            "source": {"sourceType": "COUPON", "couponCode": code}})
+        })
+        .into_iter()
+        .collect();
+    let v1 = line_json(line, "");
+    let mut attributes = json!({
+        "descriptionLines": v1["descriptionLines"],
+        "itemType": {"preset": "PHYSICAL"},
+        "physicalProperties": v1["physicalProperties"],
+        "membersOnly": false,
+    });
+    if let Some(url) = v1.get("url") {
+        attributes["url"] = url.clone();
+    }
+    json!({
+        "id": line.stored.id,
+        "name": {"original": name, "translated": name},
+        "quantityInfo": {
+            "requestedQuantity": line.stored.quantity,
+            "confirmedQuantity": line.stored.quantity.min(available),
+            "availableQuantity": available,
+            "fixedQuantity": false,
+        },
+        "pricing": {
+            "unitPrice": converted(price),
+            "totalPrice": converted(Cents(line.total().0 - discount.0)),
+            "priceUndetermined": false,
+            "breakdown": {"fullPrice": converted(full_price), "salePrice": converted(price)},
+        },
+        "source": {"catalogReference": v1["catalogReference"], "rootCatalogItemId": line.stored.product_id},
+        "attributes": attributes,
+        "taxConfig": {"taxableAddress": {"addressType": "SHIPPING"}},
+        "paymentConfig": {"paymentOption": "FULL_PAYMENT_ONLINE", "savePaymentMethod": false},
+        "status": status,
+        "discounts": discounts,
+        "customLineItem": false,
+    })
+}
+
+/// The cart in Cart V2's REST shape (§5b.4): money without formatted strings, currency on the cart.
+pub fn cart_v2_json(catalog: &Catalog, cart: &CartRow) -> Value {
+    let code = &catalog.currency().code;
+    let lines = priced_lines(catalog, cart);
+    let totals = totals(&lines, cart.coupon.as_deref());
+    let who = match cart.identity.kind {
+        IdentityKind::Visitor => json!({"visitorId": cart.identity.id}),
+        IdentityKind::Member => json!({"memberId": cart.identity.id}),
+    };
+    let mut customer = json!({"openAccess": false, "languageCode": "en", "currencyCode": code});
+    if let (Some(target), Some(source)) = (customer.as_object_mut(), who.as_object()) {
+        target.extend(source.clone());
+    }
+    json!({
+        "id": cart.id,
+        "createdDate": cart.created_at,
+        "updatedDate": cart.updated_at,
+        "revision": cart.revision.to_string(),
+        "lineItems": lines.iter().map(|l| line_v2_json(l, cart.coupon.as_deref())).collect::<Vec<_>>(),
+        "subtotal": converted(totals.total),
+        "coupons": cart.coupon.iter().map(|c| json!({"id": coupon_id(cart, c), "code": c})).collect::<Vec<_>>(),
+        "source": {"channelType": "WEB", "createdBy": who},
+        "businessInfo": {"languageCode": "en", "currencyCode": code},
+        "customerInfo": customer,
+        "deliveryInfo": {"weightUnit": "KG"},
+        "taxInfo": {"pricesIncludeTax": false},
+        "paymentInfo": {"giftCards": [], "currencyCode": code},
+        "orderPlaced": cart.order_id.is_some(),
+        "orderId": cart.order_id,
+        "purchaseFlowId": cart.id,
+        "currentCart": cart.order_id.is_none(),
+        "demo": false,
+    })
+}
+
+/// `estimate` / `calculate` (§5b 3.5): `{cart, summary}`.
+pub fn summary_v2_json(catalog: &Catalog, cart: &CartRow) -> Value {
+    let lines = priced_lines(catalog, cart);
+    let totals = totals(&lines, cart.coupon.as_deref());
+    let zero = converted(Cents(0));
+    let violations: Vec<Value> = lines
+        .iter()
+        .filter(|l| !l.available())
+        .map(|l| json!({"scope": {"name": "LINE_ITEM", "lineItemId": l.stored.id}, "code": "LINE_ITEMS_OUT_OF_STOCK",
+                        "severity": "ERROR", "description": "This item is out of stock"}))
+        .collect();
+    json!({
+        "cart": cart_v2_json(catalog, cart),
+        "summary": {
+            "cartId": cart.id,
+            "cartRevision": cart.revision.to_string(),
+            "calculationId": uuid::Uuid::new_v4().to_string(),
+            "lineItems": lines.iter().map(|l| json!({"lineItemId": l.stored.id, "quantity": l.stored.quantity,
+                "unitPrice": converted(l.unit_price()),
+                "totalPrice": converted(Cents(l.total().0 - line_discount(l, cart.coupon.as_deref()).0))})).collect::<Vec<_>>(),
+            "discounts": cart.coupon.iter().map(|c| json!({"name": c, "amountOff": converted(totals.discount),
+                "source": {"sourceType": "COUPON", "couponCode": c}})).collect::<Vec<_>>(),
+            "priceSummary": {"subtotal": converted(totals.subtotal), "discount": converted(totals.discount),
+                             "delivery": zero, "additionalFees": zero, "tax": zero, "total": converted(totals.total)},
+            "taxSummary": {"taxes": [], "pricesIncludeTax": false, "lineItemTaxes": [], "additionalFeeTaxes": []},
+            "paymentSummary": {"giftCards": [], "memberships": [], "subscriptionCharges": []},
+            "violations": violations,
+        }
+    })
 }

@@ -22,3 +22,16 @@
 //! | quantity above stock (§5.2) | capped silently at 99 per line, since the catalog has no stock counts |
 //! | request quantities | must be 1–100000, otherwise a 400 validation error |
 //! | empty cart on create-checkout (§5.4) | 400 `CANT_CREATE_CHECKOUT_WITHOUT_LINE_ITEMS` |
+//! | Cart V2 no-cart error (§5b 3.1) | 404 `CURRENT_CART_NOT_FOUND`, message `"Current cart not found"` |
+//! | Cart V2 add without a resolvable variant (§5b 3.2) | 200 with nothing added, like v1 (Wix's REST client's reading) |
+//! | Cart V2 estimate/calculate on a missing or empty cart | 404 `CURRENT_CART_NOT_FOUND` |
+//! | Cart V2 delete without a cart | 404 `CURRENT_CART_NOT_FOUND` |
+//! | statuses of Cart V2 application errors (§5b.5) | validation-like and coupon codes 400; `ITEM_NOT_FOUND_IN_CATALOG` 428 |
+//! | `PATCH` of the cart | accepted; only v1's `couponCode` is modelled |
+//! | coupons | demo codes `SAVE10` (10 % off) and `HALFOFF` (50 % off), applied per line; one per cart |
+//! | cart after the hosted checkout (§5.4, §5b.9) | the ordered cart stops being current (`orderPlaced: true`, `orderId`); the next add starts a new cart |
+//! | redirect session for someone else's checkout | 404 `CHECKOUT_NOT_FOUND` |
+//! | hosted pages | `/checkout`, `/login`, `/logout` at the emulator's origin, `?session=<redirect session id>`; not single-use, so a reload works |
+//! | demo members | `ada@example.com` and `grace@example.com`, password `rustacean` |
+//! | `authorization_code` errors | 400 `INVALID_GRANT` for an unknown, used or expired code, a wrong verifier, client id or redirect URI |
+//! | a site that cannot take payments | settings `paymentsDisabled`: create-checkout answers 428 `SITE_MUST_ACCEPT_PAYMENTS_TO_CREATE_CHECKOUT` |

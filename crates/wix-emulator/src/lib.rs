@@ -86,6 +86,7 @@ impl RunningEmulator {
             store,
             Arc::new(catalog),
             Settings::new(config.access_token_ttl_secs),
+            base_url,
         );
         let app = routes::router(state.clone(), config.admin_enabled);
         let task = tokio::spawn(async move {

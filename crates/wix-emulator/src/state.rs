@@ -27,6 +27,8 @@ pub struct Settings {
     pub force_unauthorized: bool,
     /// Limit latency, 5xx and 429 faults to paths starting with this (e.g. `/oauth2/token`).
     pub fault_path_prefix: Option<String>,
+    /// The site cannot take payments: creating a checkout fails as on such a Wix site.
+    pub payments_disabled: bool,
 }
 
 impl Settings {
@@ -48,6 +50,7 @@ impl Default for Settings {
             rate_limit_retry_after_secs: None,
             force_unauthorized: false,
             fault_path_prefix: None,
+            payments_disabled: false,
         }
     }
 }
@@ -60,6 +63,8 @@ pub struct Inner {
     pub catalog: Arc<Catalog>,
     pub settings: RwLock<Settings>,
     pub counters: Mutex<BTreeMap<String, u64>>,
+    /// `http://host:port` of this emulator, for the hosted pages' absolute URLs.
+    pub base_url: String,
 }
 
 impl std::ops::Deref for AppState {
@@ -70,12 +75,13 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    pub fn new(store: Store, catalog: Arc<Catalog>, settings: Settings) -> Self {
+    pub fn new(store: Store, catalog: Arc<Catalog>, settings: Settings, base_url: String) -> Self {
         Self(Arc::new(Inner {
             store,
             catalog,
             settings: RwLock::new(settings),
             counters: Mutex::new(BTreeMap::new()),
+            base_url,
         }))
     }
 

@@ -59,6 +59,24 @@ const MIGRATIONS: &[&str] = &[
         created_at TEXT NOT NULL,
         snapshot TEXT NOT NULL
     );",
+    // 3: redirect sessions and PKCE authorization codes for the hosted pages
+    "CREATE TABLE redirect_sessions (
+        id TEXT PRIMARY KEY,
+        intent TEXT NOT NULL,
+        identity_id TEXT,
+        payload TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE auth_codes (
+        code TEXT PRIMARY KEY,
+        identity_id TEXT NOT NULL REFERENCES identities(id),
+        client_id TEXT NOT NULL,
+        code_challenge TEXT NOT NULL,
+        redirect_uri TEXT,
+        expires_at INTEGER NOT NULL,
+        used INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE UNIQUE INDEX member_emails ON identities(member_email) WHERE member_email IS NOT NULL;",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -123,6 +141,29 @@ pub struct CartRow {
     pub created_at: String,
     pub updated_at: String,
     pub lines: Vec<StoredLine>,
+    /// The one coupon code applied, if any.
+    pub coupon: Option<String>,
+    /// Set once the cart was ordered through the hosted checkout; it is then no longer current.
+    pub order_id: Option<String>,
+}
+
+/// A redirect session: what the hosted page should do, and for whom.
+#[derive(Debug, Clone)]
+pub struct RedirectSession {
+    pub id: String,
+    pub intent: String,
+    pub identity_id: Option<String>,
+    pub payload: serde_json::Value,
+}
+
+/// A PKCE authorization code waiting to be exchanged.
+#[derive(Debug, Clone)]
+pub struct AuthCode {
+    pub identity: Identity,
+    pub client_id: String,
+    pub code_challenge: String,
+    pub redirect_uri: Option<String>,
+    pub expires_at: i64,
 }
 
 pub struct Store {
@@ -272,23 +313,25 @@ impl Store {
                     created_at: now_iso.to_owned(),
                     updated_at: now_iso.to_owned(),
                     lines: Vec::new(),
+                    coupon: None,
+                    order_id: None,
                 },
                 true,
             ),
             None => return Ok(None),
         };
-        let before = cart.lines.clone();
+        let before = (cart.lines.clone(), cart.coupon.clone());
         change(&mut cart)?;
-        if is_new || cart.lines != before {
+        if is_new || (cart.lines.clone(), cart.coupon.clone()) != before {
             cart.revision += 1;
             cart.updated_at = now_iso.to_owned();
         }
         let lines = serde_json::to_string(&cart.lines).map_err(StoreError::from)?;
         tx.execute(
-            "INSERT INTO carts (id, identity_id, is_current, revision, created_at, updated_at, lines)
-             VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6)
-             ON CONFLICT(id) DO UPDATE SET revision = ?3, updated_at = ?5, lines = ?6",
-            params![cart.id, identity.id, cart.revision, cart.created_at, cart.updated_at, lines],
+            "INSERT INTO carts (id, identity_id, is_current, revision, created_at, updated_at, lines, coupon)
+             VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT(id) DO UPDATE SET revision = ?3, updated_at = ?5, lines = ?6, coupon = ?7",
+            params![cart.id, identity.id, cart.revision, cart.created_at, cart.updated_at, lines, cart.coupon],
         )
         .map_err(StoreError::from)?;
         tx.commit().map_err(StoreError::from)?;
@@ -312,38 +355,215 @@ impl Store {
         )?;
         Ok(id)
     }
+
+    /// The cart behind a checkout id: a v1 checkout, or (Cart V2) the cart id itself.
+    pub fn cart_for_checkout(&self, checkout_id: &str) -> Result<Option<CartRow>, StoreError> {
+        let connection = self.lock();
+        let cart_id: String = connection
+            .query_row(
+                "SELECT cart_id FROM checkouts WHERE id = ?1",
+                params![checkout_id],
+                |row| row.get(0),
+            )
+            .optional()?
+            .unwrap_or_else(|| checkout_id.to_owned());
+        read_cart(&connection, "c.id = ?1", &cart_id)
+    }
+
+    /// Places the order for a cart exactly once: the cart stops being current (the next add
+    /// starts a new one) and the order keeps a snapshot. A second call returns the first order.
+    pub fn place_order(
+        &self,
+        cart_id: &str,
+        snapshot: &serde_json::Value,
+        now_iso: &str,
+    ) -> Result<Option<(String, Identity)>, StoreError> {
+        let mut connection = self.lock();
+        let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some(cart) = read_cart(&tx, "c.id = ?1", cart_id)? else {
+            return Ok(None);
+        };
+        if let Some(order_id) = cart.order_id {
+            return Ok(Some((order_id, cart.identity)));
+        }
+        let order_id = uuid::Uuid::new_v4().to_string();
+        tx.execute(
+            "INSERT INTO orders (id, identity_id, checkout_id, created_at, snapshot) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![order_id, cart.identity.id, cart.id, now_iso, snapshot.to_string()],
+        )?;
+        tx.execute(
+            "UPDATE carts SET is_current = 0, order_id = ?2, updated_at = ?3, revision = revision + 1 WHERE id = ?1",
+            params![cart.id, order_id, now_iso],
+        )?;
+        tx.commit()?;
+        Ok(Some((order_id, cart.identity)))
+    }
+
+    pub fn order_snapshot(&self, order_id: &str) -> Result<Option<serde_json::Value>, StoreError> {
+        let text: Option<String> = self
+            .lock()
+            .query_row(
+                "SELECT snapshot FROM orders WHERE id = ?1",
+                params![order_id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+    }
+
+    pub fn save_redirect_session(
+        &self,
+        session: &RedirectSession,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.lock().execute(
+            "INSERT INTO redirect_sessions (id, intent, identity_id, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![session.id, session.intent, session.identity_id, session.payload.to_string(), now],
+        )?;
+        Ok(())
+    }
+
+    pub fn redirect_session(&self, id: &str) -> Result<Option<RedirectSession>, StoreError> {
+        let row = self
+            .lock()
+            .query_row(
+                "SELECT id, intent, identity_id, payload FROM redirect_sessions WHERE id = ?1",
+                params![id],
+                |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, Option<String>>(2)?,
+                        row.get::<_, String>(3)?,
+                    ))
+                },
+            )
+            .optional()?;
+        Ok(
+            row.map(|(id, intent, identity_id, payload)| RedirectSession {
+                id,
+                intent,
+                identity_id,
+                payload: serde_json::from_str(&payload).unwrap_or_default(),
+            }),
+        )
+    }
+
+    /// The member identity for an email, created on first sign-in.
+    pub fn member(&self, email: &str, now: i64) -> Result<Identity, StoreError> {
+        let connection = self.lock();
+        connection.execute(
+            "INSERT INTO identities (id, kind, member_email, created_at) VALUES (?1, 'member', ?2, ?3)
+             ON CONFLICT(member_email) WHERE member_email IS NOT NULL DO NOTHING",
+            params![uuid::Uuid::new_v4().to_string(), email, now],
+        )?;
+        let id: String = connection.query_row(
+            "SELECT id FROM identities WHERE member_email = ?1",
+            params![email],
+            |row| row.get(0),
+        )?;
+        Ok(Identity {
+            id,
+            kind: IdentityKind::Member,
+        })
+    }
+
+    pub fn save_auth_code(&self, code: &str, auth: &AuthCode) -> Result<(), StoreError> {
+        self.lock().execute(
+            "INSERT INTO auth_codes (code, identity_id, client_id, code_challenge, redirect_uri, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![code, auth.identity.id, auth.client_id, auth.code_challenge, auth.redirect_uri, auth.expires_at],
+        )?;
+        Ok(())
+    }
+
+    /// Takes an authorization code: it works once.
+    pub fn take_auth_code(&self, code: &str) -> Result<Option<AuthCode>, StoreError> {
+        let mut connection = self.lock();
+        let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let row = tx
+            .query_row(
+                "SELECT a.identity_id, i.kind, a.client_id, a.code_challenge, a.redirect_uri, a.expires_at
+                 FROM auth_codes a JOIN identities i ON i.id = a.identity_id WHERE a.code = ?1 AND a.used = 0",
+                params![code],
+                |row| {
+                    Ok(AuthCode {
+                        identity: Identity {
+                            id: row.get(0)?,
+                            kind: IdentityKind::parse(&row.get::<_, String>(1)?),
+                        },
+                        client_id: row.get(2)?,
+                        code_challenge: row.get(3)?,
+                        redirect_uri: row.get(4)?,
+                        expires_at: row.get(5)?,
+                    })
+                },
+            )
+            .optional()?;
+        if row.is_some() {
+            tx.execute(
+                "UPDATE auth_codes SET used = 1 WHERE code = ?1",
+                params![code],
+            )?;
+        }
+        tx.commit()?;
+        Ok(row)
+    }
 }
 
 fn read_current_cart(
     connection: &Connection,
     identity: &Identity,
 ) -> Result<Option<CartRow>, StoreError> {
+    read_cart(
+        connection,
+        "c.identity_id = ?1 AND c.is_current = 1",
+        &identity.id,
+    )
+}
+
+/// One cart row selected by `condition` on table alias `c` with one parameter.
+fn read_cart(
+    connection: &Connection,
+    condition: &str,
+    param: &str,
+) -> Result<Option<CartRow>, StoreError> {
+    let sql = format!(
+        "SELECT c.id, c.revision, c.created_at, c.updated_at, c.lines, c.coupon, c.order_id, i.id, i.kind
+         FROM carts c JOIN identities i ON i.id = c.identity_id WHERE {condition}"
+    );
     let row = connection
-        .query_row(
-            "SELECT id, revision, created_at, updated_at, lines FROM carts
-             WHERE identity_id = ?1 AND is_current = 1",
-            params![identity.id],
-            |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, i64>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, String>(4)?,
-                ))
-            },
-        )
+        .query_row(&sql, params![param], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+                row.get::<_, Option<String>>(5)?,
+                row.get::<_, Option<String>>(6)?,
+                row.get::<_, String>(7)?,
+                row.get::<_, String>(8)?,
+            ))
+        })
         .optional()?;
-    let Some((id, revision, created_at, updated_at, lines)) = row else {
+    let Some((id, revision, created_at, updated_at, lines, coupon, order_id, identity_id, kind)) =
+        row
+    else {
         return Ok(None);
     };
     Ok(Some(CartRow {
         id,
-        identity: identity.clone(),
+        identity: Identity {
+            id: identity_id,
+            kind: IdentityKind::parse(&kind),
+        },
         revision,
         created_at,
         updated_at,
         lines: serde_json::from_str(&lines)?,
+        coupon,
+        order_id,
     }))
 }
 

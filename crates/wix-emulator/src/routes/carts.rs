@@ -21,7 +21,11 @@ use crate::{
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/ecom/v1/carts/current", get(get_cart).delete(delete_cart))
+        .route(
+            "/ecom/v1/carts/current",
+            get(get_cart).delete(delete_cart).patch(update_cart),
+        )
+        .route("/ecom/v1/carts/current/remove-coupon", post(remove_coupon))
         .route("/ecom/v1/carts/current/add-to-cart", post(add_to_cart))
         .route(
             "/ecom/v1/carts/current/update-line-items-quantity",
@@ -136,12 +140,55 @@ async fn estimate_totals(
     Ok(Json(cart::estimate_totals_json(&state.catalog, &cart)))
 }
 
+/// `PATCH /ecom/v1/carts/current`: the emulator honours `couponCode` (other fields are accepted
+/// and ignored).
+async fn update_cart(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let body: Value = parse_body(&body)?;
+    let coupon = body
+        .get("couponCode")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let cart = state
+        .store
+        .update_cart(&caller.0, false, &now_iso(), |cart| match &coupon {
+            Some(code) => {
+                cart.coupon = None;
+                cart::add_coupon(cart, code)
+            }
+            None => Ok(()),
+        })?
+        .ok_or_else(cart::cart_not_found)?;
+    Ok(cart_response(&state, &cart))
+}
+
+async fn remove_coupon(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Value>> {
+    let cart = state
+        .store
+        .update_cart::<ApiError>(&caller.0, false, &now_iso(), |cart| {
+            cart.coupon = None;
+            Ok(())
+        })?
+        .ok_or_else(cart::cart_not_found)?;
+    Ok(cart_response(&state, &cart))
+}
+
 async fn create_checkout(
     State(state): State<AppState>,
     caller: Caller,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
     let body: Value = parse_body(&body)?;
+    if state.settings().payments_disabled {
+        return Err(ApiError::application(
+            StatusCode::PRECONDITION_REQUIRED,
+            "SITE_MUST_ACCEPT_PAYMENTS_TO_CREATE_CHECKOUT",
+            "The site must accept payments to create a checkout",
+        ));
+    }
     match body.get("channelType").and_then(Value::as_str) {
         None => return Err(ApiError::validation("channelType", "is required")),
         Some("UNSPECIFIED") => {

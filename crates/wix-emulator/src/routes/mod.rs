@@ -2,9 +2,12 @@
 
 mod admin;
 mod carts;
+mod carts_v2;
+mod hosted;
 mod media;
 mod oauth;
 mod products;
+mod redirects;
 
 use std::time::Duration;
 
@@ -23,8 +26,13 @@ pub fn router(state: AppState, admin_enabled: bool) -> Router {
         .merge(oauth::routes())
         .merge(products::routes())
         .merge(carts::routes())
+        .merge(carts_v2::routes())
+        .merge(redirects::routes())
         .layer(middleware::from_fn_with_state(state.clone(), inject_faults));
-    let mut router = Router::new().merge(api).merge(media::routes());
+    let mut router = Router::new()
+        .merge(api)
+        .merge(media::routes())
+        .merge(hosted::routes());
     if admin_enabled {
         router = router.merge(admin::routes());
     }

@@ -98,12 +98,45 @@ async fn token(
             response.0["refresh_token"] = Value::String(refresh.to_owned());
             Ok(response)
         }
+        Some("authorization_code") => {
+            let invalid = || {
+                ApiError::application(
+                    StatusCode::BAD_REQUEST,
+                    "INVALID_GRANT",
+                    "Invalid authorization code",
+                )
+            };
+            let code = params
+                .get("code")
+                .ok_or_else(|| ApiError::validation("code", "is required"))?;
+            let verifier = params
+                .get("codeVerifier")
+                .ok_or_else(|| ApiError::validation("codeVerifier", "is required"))?;
+            let auth = state.store.take_auth_code(code)?.ok_or_else(invalid)?;
+            let client_ok = params.get("clientId") == Some(auth.client_id.as_str());
+            let redirect_ok = auth.redirect_uri.as_deref() == params.get("redirectUri");
+            if !client_ok
+                || !redirect_ok
+                || auth.expires_at < now
+                || pkce_s256(verifier) != auth.code_challenge
+            {
+                return Err(invalid());
+            }
+            issue(&state, &auth.identity, true, now)
+        }
         Some(other) => Err(ApiError::validation(
             "grantType",
             format!("unsupported grant type '{other}'"),
         )),
         None => Err(ApiError::validation("grantType", "is required")),
     }
+}
+
+/// PKCE S256: `base64url(sha256(verifier))` without padding.
+pub fn pkce_s256(verifier: &str) -> String {
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+    use sha2::{Digest, Sha256};
+    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
 fn issue(
