@@ -8,9 +8,12 @@ use leptos_router::{
 };
 
 use crate::{
-    api::cart::AddToCart,
+    api::cart::{AddToCart, RemoveLine, UpdateQuantity},
     components::header::Header,
-    pages::{not_found::NotFound, product::ProductPage, search::SearchPage},
+    pages::{
+        cart::CartPage, not_found::NotFound, product::ProductPage, search::SearchPage,
+        thank_you::ThankYouPage,
+    },
 };
 
 pub const STORE_NAME: &str = "Rustic Goods";
@@ -33,10 +36,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Cart actions shared by every page, so the header badge follows them.
+/// Cart actions shared by every page, so the header badge and the cart follow them.
 #[derive(Clone, Copy)]
 pub struct CartActions {
     pub add: ServerAction<AddToCart>,
+    pub update: ServerAction<UpdateQuantity>,
+    pub remove: ServerAction<RemoveLine>,
+}
+
+impl CartActions {
+    /// Changes whenever any cart action completes: resources that show the cart depend on it.
+    pub fn version(&self) -> usize {
+        self.add.version().get() + self.update.version().get() + self.remove.version().get()
+    }
 }
 
 #[component]
@@ -44,6 +56,8 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(CartActions {
         add: ServerAction::<AddToCart>::new(),
+        update: ServerAction::<UpdateQuantity>::new(),
+        remove: ServerAction::<RemoveLine>::new(),
     });
     view! {
         <Stylesheet id="leptos" href="/pkg/wix-storefront.css"/>
@@ -62,6 +76,8 @@ pub fn App() -> impl IntoView {
                         view=ProductPage
                         ssr=SsrMode::Async
                     />
+                    <Route path=StaticSegment("cart") view=CartPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("thank-you") view=ThankYouPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -1,6 +1,9 @@
 import { test as base, expect, type Page, type APIRequestContext } from "@playwright/test";
 import { EMULATOR_URL } from "../playwright.config";
 
+export const EMULATOR_ORIGIN = EMULATOR_URL;
+export type { Page } from "@playwright/test";
+
 /** A product with Color and Size options, and one without options, in the demo catalog. */
 export const PRODUCT_WITH_OPTIONS = "willow-tee";
 export const PRODUCT_WITHOUT_OPTIONS = "canyon-notebook";

@@ -32,17 +32,42 @@ pub enum AddToCartOutcome {
     InvalidQuantity,
 }
 
-/// Notices shown after a form post without JavaScript travel in the URL as these codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What happened to the cart, as told to the shopper. After a form post without JavaScript the
+/// notice travels in the URL (`?cart=<code>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CartNotice {
     Added,
     PartlyAdded,
     NotAdded,
     InvalidQuantity,
     StoreUnavailable,
+    Updated,
+    QuantityCapped,
+    Removed,
+    LineGone,
+    CartEmpty,
+    UnavailableItems,
+    PaymentsOff,
+    CheckoutFailed,
 }
 
 impl CartNotice {
+    pub const ALL: [Self; 13] = [
+        Self::Added,
+        Self::PartlyAdded,
+        Self::NotAdded,
+        Self::InvalidQuantity,
+        Self::StoreUnavailable,
+        Self::Updated,
+        Self::QuantityCapped,
+        Self::Removed,
+        Self::LineGone,
+        Self::CartEmpty,
+        Self::UnavailableItems,
+        Self::PaymentsOff,
+        Self::CheckoutFailed,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             Self::Added => "added",
@@ -50,37 +75,41 @@ impl CartNotice {
             Self::NotAdded => "not-added",
             Self::InvalidQuantity => "invalid-quantity",
             Self::StoreUnavailable => "store-unavailable",
+            Self::Updated => "updated",
+            Self::QuantityCapped => "quantity-capped",
+            Self::Removed => "removed",
+            Self::LineGone => "line-gone",
+            Self::CartEmpty => "cart-empty",
+            Self::UnavailableItems => "unavailable-items",
+            Self::PaymentsOff => "payments-off",
+            Self::CheckoutFailed => "checkout-failed",
         }
     }
 
     pub fn from_code(code: &str) -> Option<Self> {
-        [
-            Self::Added,
-            Self::PartlyAdded,
-            Self::NotAdded,
-            Self::InvalidQuantity,
-            Self::StoreUnavailable,
-        ]
-        .into_iter()
-        .find(|n| n.code() == code)
+        Self::ALL.into_iter().find(|n| n.code() == code)
     }
 
     pub fn message(self) -> &'static str {
         match self {
             Self::Added => "Added to your cart.",
-            Self::PartlyAdded => {
-                "Only part of that quantity could be added: the store limits how many you can buy."
-            }
+            Self::PartlyAdded => "Only part of that quantity could be added: the store limits how many you can buy.",
             Self::NotAdded => "That option is sold out or unavailable, so nothing was added.",
             Self::InvalidQuantity => "Choose a quantity between 1 and 99.",
-            Self::StoreUnavailable => {
-                "The store could not be reached, so nothing was added. Please try again."
-            }
+            Self::StoreUnavailable => "The store could not be reached, so nothing changed. Please try again.",
+            Self::Updated => "Quantity updated.",
+            Self::QuantityCapped => "The store limits how many you can buy, so the quantity was lowered.",
+            Self::Removed => "Removed from your cart.",
+            Self::LineGone => "That item was no longer in your cart.",
+            Self::CartEmpty => "Your cart is empty, so there is nothing to check out yet.",
+            Self::UnavailableItems => "Some items are no longer available. Remove them to check out.",
+            Self::PaymentsOff => "The store cannot take payments right now, so checkout is unavailable. Your cart is saved.",
+            Self::CheckoutFailed => "Checkout could not be started. Your cart is saved; please try again.",
         }
     }
 
     pub fn is_success(self) -> bool {
-        self == Self::Added
+        matches!(self, Self::Added | Self::Updated | Self::Removed)
     }
 }
 
@@ -122,9 +151,66 @@ pub fn parse_quantity(text: &str) -> Option<u32> {
         .filter(|q| (1..=MAX_QUANTITY).contains(q))
 }
 
+/// A cart line as the cart page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CartLineView {
+    pub id: String,
+    pub name: String,
+    pub slug: Option<String>,
+    pub image: Option<crate::api::catalog::ImageView>,
+    pub options: Vec<String>,
+    pub quantity: u32,
+    pub unit_price: String,
+    pub full_price: Option<String>,
+    pub line_total: String,
+    pub available: bool,
+}
+
+/// The cart page: lines from the cart, money from Wix's totals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CartView {
+    pub lines: Vec<CartLineView>,
+    pub item_count: u32,
+    pub subtotal: String,
+    pub discount: Option<String>,
+    pub total: String,
+}
+
+impl CartView {
+    pub fn can_check_out(&self) -> bool {
+        !self.lines.is_empty() && self.lines.iter().all(|l| l.available)
+    }
+}
+
 #[server]
 pub async fn get_cart_summary() -> Result<CartSummary, ServerFnError> {
     crate::server::cart::summary().await
+}
+
+/// The whole cart; `None` when the visitor has none.
+#[server]
+pub async fn get_cart() -> Result<Option<CartView>, ServerFnError> {
+    crate::server::cart::view().await
+}
+
+#[server]
+pub async fn update_quantity(
+    line_id: String,
+    quantity: String,
+    return_to: String,
+) -> Result<CartNotice, ServerFnError> {
+    crate::server::cart::set_quantity(line_id, quantity, return_to).await
+}
+
+#[server]
+pub async fn remove_line(line_id: String, return_to: String) -> Result<CartNotice, ServerFnError> {
+    crate::server::cart::remove(line_id, return_to).await
+}
+
+/// Sends the browser to Wix's hosted checkout (a plain form post, with or without JavaScript).
+#[server]
+pub async fn checkout() -> Result<(), ServerFnError> {
+    crate::server::cart::checkout().await
 }
 
 /// `variant_id` is empty for a product without options. `return_to` is where a browser without
@@ -176,13 +262,7 @@ mod tests {
 
     #[test]
     fn notice_codes_round_trip() {
-        for notice in [
-            CartNotice::Added,
-            CartNotice::PartlyAdded,
-            CartNotice::NotAdded,
-            CartNotice::InvalidQuantity,
-            CartNotice::StoreUnavailable,
-        ] {
+        for notice in CartNotice::ALL {
             assert_eq!(CartNotice::from_code(notice.code()), Some(notice));
         }
         assert_eq!(CartNotice::from_code("<script>"), None);

@@ -21,7 +21,7 @@ pub fn Header() -> impl IntoView {
 #[component]
 pub fn CartBadge() -> impl IntoView {
     let actions = expect_context::<CartActions>();
-    let summary = Resource::new(move || actions.add.version().get(), |_| get_cart_summary());
+    let summary = Resource::new(move || actions.version(), |_| get_cart_summary());
     let count = move || {
         summary
             .get()
@@ -30,13 +30,13 @@ pub fn CartBadge() -> impl IntoView {
             .unwrap_or(0)
     };
     view! {
-        <span class="cart-link">
+        <a class="cart-link" href="/cart">
             "Cart "
             <Transition fallback=|| view! { <span class="badge" data-testid="cart-count">"0"</span> }>
                 <span class="badge" data-testid="cart-count" aria-label=move || format!("{} items in cart", count())>
                     {count}
                 </span>
             </Transition>
-        </span>
+        </a>
     }
 }

@@ -1,5 +1,7 @@
 //! One module per route.
 
+pub mod cart;
 pub mod not_found;
 pub mod product;
 pub mod search;
+pub mod thank_you;

@@ -100,7 +100,8 @@ async fn serve() -> Result<(), StartupError> {
     let wix = WixClient::new(
         client_config
             .timeout(config.wix_timeout)
-            .renew_margin_secs(config.renew_margin_secs),
+            .renew_margin_secs(config.renew_margin_secs)
+            .cart_api(config.cart_api),
     )?;
     let secret = match &config.session_secret {
         Some(secret) => secret.clone(),

@@ -34,4 +34,4 @@
 //! | hosted pages | `/checkout`, `/login`, `/logout` at the emulator's origin, `?session=<redirect session id>`; not single-use, so a reload works |
 //! | demo members | `ada@example.com` and `grace@example.com`, password `rustacean` |
 //! | `authorization_code` errors | 400 `INVALID_GRANT` for an unknown, used or expired code, a wrong verifier, client id or redirect URI |
-//! | a site that cannot take payments | settings `paymentsDisabled`: create-checkout answers 428 `SITE_MUST_ACCEPT_PAYMENTS_TO_CREATE_CHECKOUT` |
+//! | a site that cannot take payments | settings `paymentsDisabled`: v1 create-checkout, and the `ecomCheckout` redirect session (the V2 path), answer 428 `SITE_MUST_ACCEPT_PAYMENTS_TO_CREATE_CHECKOUT` |

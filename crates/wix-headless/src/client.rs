@@ -23,6 +23,8 @@ pub struct ClientConfig {
     pub timeout: Duration,
     /// Treat access tokens as expired this many seconds early (the SDK uses 0).
     pub renew_margin_secs: i64,
+    /// Which cart API to speak (both give the same [`crate::cart::Cart`]).
+    pub cart_api: crate::cart::CartApi,
 }
 
 impl ClientConfig {
@@ -32,6 +34,7 @@ impl ClientConfig {
             base_url: DEFAULT_BASE_URL.into(),
             timeout: Duration::from_secs(10),
             renew_margin_secs: 60,
+            cart_api: crate::cart::CartApi::default(),
         }
     }
 
@@ -47,6 +50,11 @@ impl ClientConfig {
 
     pub fn renew_margin_secs(mut self, secs: i64) -> Self {
         self.renew_margin_secs = secs;
+        self
+    }
+
+    pub fn cart_api(mut self, cart_api: crate::cart::CartApi) -> Self {
+        self.cart_api = cart_api;
         self
     }
 }

@@ -13,8 +13,10 @@ pub mod cart;
 pub mod catalog;
 mod client;
 mod error;
+pub mod money;
 pub mod tokens;
 
 pub use client::{ClientConfig, WixClient, DEFAULT_BASE_URL};
 pub use error::WixError;
+pub use money::Money;
 pub use tokens::{AccessToken, Clock, FakeClock, RefreshToken, SystemClock, TokenRole, Tokens};

@@ -5,7 +5,7 @@ use std::{net::SocketAddr, time::Duration};
 use wix_emulator::{EmulatorConfig, RunningEmulator};
 use wix_headless::{
     auth::TokenRefresh,
-    cart::{CatalogReference, LineItemInput},
+    cart::{Callbacks, CartApi, CatalogReference, LineItemInput},
     catalog::{ProductSearch, SortOrder, LISTING_FIELDS, PRODUCT_PAGE_FIELDS},
     ClientConfig, FakeClock, TokenRole, Tokens, WixClient,
 };
@@ -22,6 +22,10 @@ fn any_port() -> SocketAddr {
 }
 
 async fn setup() -> Setup {
+    setup_with(CartApi::default()).await
+}
+
+async fn setup_with(cart_api: CartApi) -> Setup {
     let dir = tempfile::tempdir().expect("temp dir");
     let emulator = RunningEmulator::start(
         EmulatorConfig::new(dir.path().join("db.sqlite")),
@@ -31,7 +35,9 @@ async fn setup() -> Setup {
     .expect("emulator starts");
     let clock = FakeClock::at(now());
     let client = WixClient::with_clock(
-        ClientConfig::new("test-client").base_url(emulator.base_url()),
+        ClientConfig::new("test-client")
+            .base_url(emulator.base_url())
+            .cart_api(cart_api),
         clock.clone(),
     )
     .expect("client");
@@ -431,7 +437,7 @@ async fn a_401_renews_once_and_retries_once() {
         "{error:?}"
     );
     assert_eq!(s.emulator.counter("POST /oauth2/token"), 1);
-    assert_eq!(s.emulator.counter("GET /ecom/v1/carts/current"), 2);
+    assert_eq!(s.emulator.counter("GET /ecom/v2/carts/current"), 2);
 
     // A 401 with a dead refresh token means the visitor is gone.
     let mut forged = tokens.clone();
@@ -499,4 +505,112 @@ async fn oauth_strategy_matches_the_sdk() {
     let renewed = strategy.renew_token().await.expect("forced renewal");
     assert_ne!(renewed.access_token.value, tokens.access_token.value);
     assert_eq!(strategy.get_tokens(), renewed);
+}
+
+#[tokio::test]
+async fn both_cart_apis_behave_the_same() {
+    for api in [CartApi::V1, CartApi::V2] {
+        let s = setup_with(api).await;
+        let token = s
+            .client
+            .anonymous_tokens()
+            .await
+            .expect("tokens")
+            .access_token
+            .value;
+        assert!(
+            s.client.current_cart(&token).await.expect("get").is_none(),
+            "{api:?}"
+        );
+        assert!(
+            s.client
+                .cart_totals(&token)
+                .await
+                .expect("totals")
+                .is_none(),
+            "{api:?}"
+        );
+        let (product_id, variant_id) = purchasable(&s.client, &token).await;
+        let item = |quantity| LineItemInput {
+            quantity,
+            catalog_reference: CatalogReference::stores_product(&product_id, variant_id.as_deref()),
+        };
+        let cart = s.client.add_to_cart(&token, &[item(2)]).await.expect("add");
+        assert_eq!(cart.item_count(), 2, "{api:?}");
+        let line = cart.lines[0].clone();
+        assert!(
+            line.available && !line.name.is_empty() && !line.options.is_empty(),
+            "{api:?} {line:?}"
+        );
+        assert!(
+            line.unit_price.formatted.starts_with('$'),
+            "{api:?} {:?}",
+            line.unit_price
+        );
+        assert_eq!(
+            line.line_total.cents(),
+            line.unit_price.cents() * 2,
+            "{api:?}"
+        );
+        assert_eq!(line.slug.is_some(), true, "{api:?}");
+
+        let cart = s
+            .client
+            .update_cart_quantity(&token, &line.id, 5)
+            .await
+            .expect("update");
+        assert_eq!(cart.item_count(), 5, "{api:?}");
+        let error = s
+            .client
+            .update_cart_quantity(&token, "no-such-line", 1)
+            .await
+            .expect_err("unknown line");
+        assert_eq!(error.code(), Some("LINE_ITEM_NOT_FOUND_IN_CART"), "{api:?}");
+
+        let totals = s
+            .client
+            .cart_totals(&token)
+            .await
+            .expect("totals")
+            .expect("a cart");
+        assert_eq!(
+            totals.subtotal.cents(),
+            line.unit_price.cents() * 5,
+            "{api:?}"
+        );
+        assert_eq!(totals.total.cents(), totals.subtotal.cents(), "{api:?}");
+
+        let checkout_id = s
+            .client
+            .checkout_id(&token, &cart)
+            .await
+            .expect("checkout id");
+        let url = s
+            .client
+            .checkout_redirect(
+                &token,
+                &checkout_id,
+                &Callbacks {
+                    thank_you_page_url: Some("http://store.test/thank-you".into()),
+                    post_flow_url: Some("http://store.test/".into()),
+                    cart_page_url: Some("http://store.test/cart".into()),
+                },
+            )
+            .await
+            .expect("redirect session");
+        assert!(url.starts_with(&s.emulator.base_url()), "{api:?} {url}");
+
+        let cart = s
+            .client
+            .remove_cart_lines(&token, &[line.id.clone()])
+            .await
+            .expect("remove");
+        assert_eq!(cart.item_count(), 0, "{api:?}");
+        let error = s
+            .client
+            .remove_cart_lines(&token, &[line.id.clone()])
+            .await
+            .expect_err("removed twice");
+        assert_eq!(error.code(), Some("LINE_ITEM_NOT_FOUND_IN_CART"), "{api:?}");
+    }
 }

@@ -95,6 +95,15 @@ async fn create(
                     "Checkout not found",
                 ));
             }
+            // A V2 cart goes to checkout without create-checkout, so a site that cannot take
+            // payments refuses here (UNCONFIRMED; see `decisions`).
+            if state.settings().payments_disabled {
+                return Err(ApiError::application(
+                    StatusCode::PRECONDITION_REQUIRED,
+                    "SITE_MUST_ACCEPT_PAYMENTS_TO_CREATE_CHECKOUT",
+                    "The site must accept payments to create a checkout",
+                ));
+            }
             "checkout"
         }
         "auth" | "login" => {

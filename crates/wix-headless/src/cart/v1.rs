@@ -1,0 +1,306 @@
+//! Cart v1 wire format (wix-api.md §5) and its mapping to [`super::Cart`].
+
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{slug_from_path, Cart, CartLine, CartTotals, CatalogReference, LineItemInput};
+use crate::{client::WixClient, error::WixError, money::Money};
+
+const BASE: &str = "/ecom/v1/carts/current";
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct Price {
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    formatted_amount: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct Translatable {
+    #[serde(default)]
+    original: String,
+    #[serde(default)]
+    translated: Option<String>,
+}
+
+impl Translatable {
+    fn text(&self) -> &str {
+        self.translated
+            .as_deref()
+            .filter(|t| !t.is_empty())
+            .unwrap_or(&self.original)
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct DescriptionLine {
+    #[serde(default)]
+    name: Translatable,
+    #[serde(default)]
+    plain_text: Option<Translatable>,
+    #[serde(default)]
+    color_info: Option<Translatable>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct PageUrl {
+    #[serde(default)]
+    relative_path: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct Image {
+    #[serde(default)]
+    url: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct Availability {
+    #[serde(default)]
+    status: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LineItem {
+    id: String,
+    quantity: u32,
+    catalog_reference: CatalogReference,
+    #[serde(default)]
+    product_name: Translatable,
+    #[serde(default)]
+    price: Price,
+    #[serde(default)]
+    full_price: Option<Price>,
+    #[serde(default)]
+    line_item_price: Option<Price>,
+    #[serde(default)]
+    description_lines: Vec<DescriptionLine>,
+    #[serde(default)]
+    image: Option<Image>,
+    #[serde(default)]
+    url: Option<PageUrl>,
+    #[serde(default)]
+    availability: Availability,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireCart {
+    id: String,
+    #[serde(default)]
+    line_items: Vec<LineItem>,
+    #[serde(default)]
+    currency: Option<String>,
+    #[serde(default)]
+    subtotal: Option<Price>,
+    #[serde(default)]
+    revision: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    cart: WireCart,
+}
+
+fn money(price: &Price, currency: &str) -> Money {
+    Money::new(&price.amount, price.formatted_amount.as_deref(), currency)
+}
+
+impl WireCart {
+    fn into_cart(self) -> Cart {
+        let currency = self.currency.unwrap_or_else(|| "USD".into());
+        let lines: Vec<CartLine> = self
+            .line_items
+            .into_iter()
+            .map(|line| {
+                let unit_price = money(&line.price, &currency);
+                let full_price = line
+                    .full_price
+                    .as_ref()
+                    .map(|p| money(p, &currency))
+                    .filter(|f| f.cents() > unit_price.cents());
+                let line_total = line
+                    .line_item_price
+                    .as_ref()
+                    .map(|p| money(p, &currency))
+                    .unwrap_or_else(|| {
+                        let cents = unit_price.cents() * i64::from(line.quantity);
+                        Money::new(
+                            &format!("{}.{:02}", cents / 100, cents % 100),
+                            None,
+                            &currency,
+                        )
+                    });
+                CartLine {
+                    id: line.id,
+                    product_id: line.catalog_reference.catalog_item_id.clone(),
+                    variant_id: line.catalog_reference.variant_id().map(str::to_owned),
+                    name: line.product_name.text().to_owned(),
+                    quantity: line.quantity,
+                    unit_price,
+                    full_price,
+                    line_total,
+                    options: line
+                        .description_lines
+                        .iter()
+                        .map(|d| {
+                            let value = d
+                                .plain_text
+                                .as_ref()
+                                .or(d.color_info.as_ref())
+                                .map(Translatable::text)
+                                .unwrap_or_default();
+                            format!("{}: {value}", d.name.text())
+                        })
+                        .collect(),
+                    image_url: line.image.and_then(|i| i.url),
+                    slug: slug_from_path(
+                        line.url.as_ref().and_then(|u| u.relative_path.as_deref()),
+                    ),
+                    available: matches!(
+                        line.availability.status.as_deref(),
+                        None | Some("AVAILABLE")
+                    ),
+                }
+            })
+            .collect();
+        // `subtotal` is live but untyped (§5.3); fall back to the sum of available lines.
+        let subtotal = self
+            .subtotal
+            .as_ref()
+            .map(|p| money(p, &currency))
+            .unwrap_or_else(|| {
+                let cents: i64 = lines
+                    .iter()
+                    .filter(|l| l.available)
+                    .map(|l| l.line_total.cents())
+                    .sum();
+                Money::new(
+                    &format!("{}.{:02}", cents / 100, cents % 100),
+                    None,
+                    &currency,
+                )
+            });
+        Cart {
+            id: self.id,
+            lines,
+            subtotal,
+            currency,
+            revision: self.revision,
+        }
+    }
+}
+
+pub(super) async fn cart_call(
+    wix: &WixClient,
+    token: &str,
+    path: &str,
+    body: &Value,
+) -> Result<Cart, WixError> {
+    let envelope: Envelope = wix
+        .send(Method::POST, path, Some(token), Some(body))
+        .await?;
+    Ok(envelope.cart.into_cart())
+}
+
+pub(super) async fn get(wix: &WixClient, token: &str) -> Result<Option<Cart>, WixError> {
+    match wix
+        .send::<(), Envelope>(Method::GET, BASE, Some(token), None)
+        .await
+    {
+        Ok(envelope) => Ok(Some(envelope.cart.into_cart())),
+        Err(error) if error.code() == Some("OWNED_CART_NOT_FOUND") => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+pub(super) async fn add(
+    wix: &WixClient,
+    token: &str,
+    items: &[LineItemInput],
+) -> Result<Cart, WixError> {
+    cart_call(
+        wix,
+        token,
+        &format!("{BASE}/add-to-cart"),
+        &json!({ "lineItems": items }),
+    )
+    .await
+}
+
+pub(super) async fn set_quantity(
+    wix: &WixClient,
+    token: &str,
+    line_id: &str,
+    quantity: u32,
+) -> Result<Cart, WixError> {
+    let body = json!({"lineItems": [{"id": line_id, "quantity": quantity}]});
+    cart_call(
+        wix,
+        token,
+        &format!("{BASE}/update-line-items-quantity"),
+        &body,
+    )
+    .await
+}
+
+pub(super) async fn totals(wix: &WixClient, token: &str) -> Result<CartTotals, WixError> {
+    #[derive(Deserialize)]
+    struct PriceSummary {
+        subtotal: Price,
+        #[serde(default)]
+        discount: Price,
+        #[serde(default)]
+        shipping: Price,
+        #[serde(default)]
+        tax: Price,
+        total: Price,
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Estimate {
+        price_summary: PriceSummary,
+        #[serde(default)]
+        currency: Option<String>,
+    }
+    let estimate: Estimate = wix
+        .send(
+            Method::POST,
+            &format!("{BASE}/estimate-totals"),
+            Some(token),
+            Some(&json!({})),
+        )
+        .await?;
+    let currency = estimate.currency.unwrap_or_else(|| "USD".into());
+    let s = estimate.price_summary;
+    Ok(CartTotals {
+        subtotal: money(&s.subtotal, &currency),
+        discount: money(&s.discount, &currency),
+        shipping: money(&s.shipping, &currency),
+        tax: money(&s.tax, &currency),
+        total: money(&s.total, &currency),
+    })
+}
+
+pub(super) async fn create_checkout(wix: &WixClient, token: &str) -> Result<String, WixError> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Created {
+        checkout_id: String,
+    }
+    let created: Created = wix
+        .send(
+            Method::POST,
+            &format!("{BASE}/create-checkout"),
+            Some(token),
+            Some(&json!({"channelType": "WEB"})),
+        )
+        .await?;
+    Ok(created.checkout_id)
+}

@@ -1,0 +1,176 @@
+//! `/cart`: lines, quantities, totals from Wix, and the way to checkout. Every control is a
+//! form, so the page works without JavaScript; hydrated, the forms post in the background.
+
+use leptos::{form::ActionForm, prelude::*, server_fn::ServerFn};
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    api::cart::{get_cart, CartLineView, CartNotice, CartView, Checkout, MAX_QUANTITY},
+    app::CartActions,
+    components::status::{error_message, Unavailable},
+};
+
+const RETURN_TO: &str = "/cart";
+
+#[component]
+pub fn CartPage() -> impl IntoView {
+    let actions = expect_context::<CartActions>();
+    let cart = Resource::new(move || actions.version(), |_| get_cart());
+    let query = use_query_map();
+    let url_notice = Memo::new(move |_| {
+        query
+            .read()
+            .get("cart")
+            .and_then(|c| CartNotice::from_code(&c))
+    });
+    // The latest outcome: from the last action once hydrated, else from the URL.
+    let notice = move || {
+        let latest = [actions.update.value().get(), actions.remove.value().get()]
+            .into_iter()
+            .flatten()
+            .next_back();
+        match latest {
+            Some(Ok(notice)) => Some((notice.message().to_owned(), notice.is_success())),
+            Some(Err(error)) => Some((error_message(&error), false)),
+            None => url_notice
+                .get()
+                .map(|n| (n.message().to_owned(), n.is_success())),
+        }
+    };
+    view! {
+        <Title text="Your cart"/>
+        <Meta name="robots" content="noindex"/>
+        <section class="cart">
+            <h1>"Your cart"</h1>
+            <p class="cart-notice" role="status" aria-live="polite" data-testid="cart-notice">
+                {move || notice().map(|(text, ok)| view! { <span class=if ok { "ok" } else { "problem" }>{text}</span> })}
+            </p>
+            <Transition fallback=|| view! { <p class="loading">"Loading your cart…"</p> }>
+                {move || Suspend::new(async move {
+                    match cart.await {
+                        Ok(Some(cart)) if !cart.lines.is_empty() => view! { <CartContents cart/> }.into_any(),
+                        Ok(_) => view! { <EmptyCart/> }.into_any(),
+                        Err(error) => view! { <Unavailable message=error_message(&error)/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn EmptyCart() -> impl IntoView {
+    view! {
+        <div class="empty-cart" data-testid="empty-cart">
+            <p>"Your cart is empty."</p>
+            <p><a href="/search">"Continue shopping"</a></p>
+        </div>
+    }
+}
+
+#[component]
+fn CartContents(cart: CartView) -> impl IntoView {
+    let can_check_out = cart.can_check_out();
+    view! {
+        <ul class="cart-lines" data-testid="cart-lines">
+            {cart.lines.into_iter().map(|line| view! { <CartLine line/> }).collect_view()}
+        </ul>
+        <dl class="totals" data-testid="totals">
+            <dt>"Subtotal"</dt>
+            <dd data-testid="subtotal">{cart.subtotal}</dd>
+            {cart.discount.map(|d| view! { <dt>"Discount"</dt><dd>"−" {d}</dd> })}
+            <dt>"Total"</dt>
+            <dd data-testid="total">{cart.total}</dd>
+        </dl>
+        <p class="totals-note">"Shipping and taxes are calculated at checkout."</p>
+        {(!can_check_out).then(|| view! {
+            <p class="problem" role="alert">"Some items are no longer available. Remove them to check out."</p>
+        })}
+        // A plain form: the server answers with a redirect to Wix's checkout page.
+        <form method="post" action=Checkout::PATH class="checkout-form">
+            <button type="submit" class="primary" disabled=!can_check_out>"Check out"</button>
+        </form>
+        <p><a href="/search">"Continue shopping"</a></p>
+    }
+}
+
+#[component]
+fn CartLine(line: CartLineView) -> impl IntoView {
+    let actions = expect_context::<CartActions>();
+    let (update, remove) = (actions.update, actions.remove);
+    let busy = move || update.pending().get() || remove.pending().get();
+    let href = line.slug.as_ref().map(|s| format!("/product/{s}"));
+    let quantity_id = format!("quantity-{}", line.id);
+    let name = line.name.clone();
+    let line_id = line.id.clone();
+    let step = |quantity: u32,
+                label: &'static str,
+                text: &'static str,
+                line_id: String,
+                name: String| {
+        view! {
+            <ActionForm action=update>
+                <input type="hidden" name="line_id" value=line_id/>
+                <input type="hidden" name="quantity" value=quantity/>
+                <input type="hidden" name="return_to" value=RETURN_TO/>
+                <button type="submit" class="step" aria-label=format!("{label} {name}") disabled=busy>{text}</button>
+            </ActionForm>
+        }
+    };
+    let fewer = (line.quantity > 1).then(|| {
+        step(
+            line.quantity - 1,
+            "One fewer",
+            "−",
+            line_id.clone(),
+            name.clone(),
+        )
+    });
+    let more = (line.quantity < MAX_QUANTITY).then(|| {
+        step(
+            line.quantity + 1,
+            "One more",
+            "+",
+            line_id.clone(),
+            name.clone(),
+        )
+    });
+    let (update_id, remove_id) = (line_id.clone(), line_id);
+    view! {
+        <li class="cart-line" class:unavailable=!line.available data-testid="cart-line">
+            {line.image.map(|image| view! {
+                <img src=image.url alt="" width=96 height=96 loading="lazy"/>
+            })}
+            <div class="line-info">
+                {match href {
+                    Some(href) => view! { <a href=href class="line-name">{line.name.clone()}</a> }.into_any(),
+                    None => view! { <span class="line-name">{line.name.clone()}</span> }.into_any(),
+                }}
+                {line.options.iter().map(|o| view! { <p class="line-option">{o.clone()}</p> }).collect_view()}
+                <p class="line-price">
+                    {line.unit_price.clone()} " each"
+                    {line.full_price.clone().map(|was| view! { " " <s class="compare-at">{was}</s> })}
+                </p>
+                {(!line.available).then(|| view! { <p class="problem">"No longer available"</p> })}
+            </div>
+            <div class="line-quantity">
+                {fewer}
+                <ActionForm action=update>
+                    <input type="hidden" name="line_id" value=update_id/>
+                    <input type="hidden" name="return_to" value=RETURN_TO/>
+                    <label for=quantity_id.clone() class="visually-hidden">{format!("Quantity of {}", line.name)}</label>
+                    <input id=quantity_id name="quantity" type="number" min="1" max=MAX_QUANTITY value=line.quantity inputmode="numeric" required/>
+                    <button type="submit" disabled=busy>"Update"</button>
+                </ActionForm>
+                {more}
+            </div>
+            <p class="line-total" data-testid="line-total">{line.line_total}</p>
+            <ActionForm action=remove>
+                <input type="hidden" name="line_id" value=remove_id/>
+                <input type="hidden" name="return_to" value=RETURN_TO/>
+                <button type="submit" class="remove" aria-label=format!("Remove {name}") disabled=busy>"Remove"</button>
+            </ActionForm>
+        </li>
+    }
+}
