@@ -40,7 +40,7 @@ export async function addToCart(page: Page, slug: string, javaScriptEnabled: boo
 /**
  * Every spec uses this `test`: it reads every text response the browser receives (HTML,
  * hydration data, server-function answers, scripts) and fails the spec if one carries a Wix
- * access or refresh token.
+ * access or refresh token, or if the page's Content-Security-Policy blocked anything.
  */
 export const test = base.extend<{ noTokenLeaks: void }>({
   noTokenLeaks: [
@@ -59,9 +59,14 @@ export const test = base.extend<{ noTokenLeaks: void }>({
           })(),
         );
       });
+      const blocked: string[] = [];
+      page.on("console", (message) => {
+        if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
+      });
       await use();
       await Promise.all(reads);
       expect(leaks, "responses that carried a Wix token").toEqual([]);
+      expect(blocked, "resources the page's CSP blocked").toEqual([]);
     },
     { auto: true },
   ],

@@ -9,6 +9,7 @@ pub mod config;
 mod csrf;
 mod renewal;
 pub mod router;
+pub mod security;
 pub mod session;
 mod shared_visitor;
 pub mod state;

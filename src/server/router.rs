@@ -5,8 +5,9 @@ use axum::{middleware, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_cookies::CookieManagerLayer;
+use tower_http::{compression::CompressionLayer, CompressionLevel};
 
-use super::{csrf::same_origin_only, session::session_layer, state::AppState};
+use super::{csrf::same_origin_only, security, session::session_layer, state::AppState};
 use crate::app::{shell, App};
 
 pub fn build(state: AppState) -> Router {
@@ -32,5 +33,7 @@ pub fn build(state: AppState) -> Router {
             _,
         >(context, shell))
         .layer(CookieManagerLayer::new())
+        .layer(security::layers())
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .with_state(state)
 }

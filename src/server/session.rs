@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::{
     extract::{Request, State},
+    http::{header, HeaderValue},
     middleware::Next,
     response::Response,
 };
@@ -141,7 +142,19 @@ pub async fn session_layer(
         }
     };
     request.extensions_mut().insert(session.clone());
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
+    // Pages and answers for a visitor with a session carry personal state (the cart badge):
+    // no shared cache may keep them.
+    if !response.headers().contains_key(header::CACHE_CONTROL) {
+        let value = if session.tokens().is_some() {
+            "private, no-cache"
+        } else {
+            "no-cache"
+        };
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
     match session.change() {
         CookieChange::Keep => {}
         CookieChange::Remove => {
