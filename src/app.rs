@@ -11,8 +11,8 @@ use crate::{
     api::cart::{AddToCart, RemoveLine, UpdateQuantity},
     components::header::Header,
     pages::{
-        cart::CartPage, not_found::NotFound, product::ProductPage, search::SearchPage,
-        thank_you::ThankYouPage,
+        cart::CartPage, home::HomePage, not_found::NotFound, product::ProductPage,
+        search::SearchPage, thank_you::ThankYouPage,
     },
 };
 
@@ -71,7 +71,12 @@ pub fn App() -> impl IntoView {
                 // Async SSR: the whole page (and any token renewal it caused) is settled before
                 // the first byte, so the session cookie always rides on this response.
                 <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=SearchPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("category"), ParamSegment("slug"))
+                        view=SearchPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=StaticSegment("search") view=SearchPage ssr=SsrMode::Async/>
                     <Route
                         path=(StaticSegment("product"), ParamSegment("slug"))

@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::search_query::SearchQuery;
+
 /// Products per search page.
 pub const PAGE_SIZE: u32 = 24;
 /// Longer queries are cut: nobody types more, and Wix need not see 10 KB of text.
@@ -28,11 +30,30 @@ pub struct ProductCard {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoryView {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchResults {
-    pub query: String,
+    /// The search as understood (invalid parts dropped).
+    pub query: SearchQuery,
     pub products: Vec<ProductCard>,
     pub next_cursor: Option<String>,
     pub prev_cursor: Option<String>,
+    /// Every category, for the filter and the empty state.
+    pub categories: Vec<CategoryView>,
+    /// The name of the category searched in, if it exists.
+    pub category_name: Option<String>,
+}
+
+/// What the home page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HomeContent {
+    pub newest: Vec<ProductCard>,
+    pub featured: Vec<ProductCard>,
+    pub categories: Vec<CategoryView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -71,11 +92,13 @@ pub fn normalise_query(q: &str) -> String {
 }
 
 #[server]
-pub async fn search_products(
-    q: String,
-    cursor: Option<String>,
-) -> Result<SearchResults, ServerFnError> {
-    crate::server::catalog::search(&normalise_query(&q), cursor).await
+pub async fn search_products(query: SearchQuery) -> Result<SearchResults, ServerFnError> {
+    crate::server::catalog::search(query).await
+}
+
+#[server]
+pub async fn get_home() -> Result<HomeContent, ServerFnError> {
+    crate::server::catalog::home().await
 }
 
 #[server]

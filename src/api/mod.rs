@@ -3,3 +3,4 @@
 
 pub mod cart;
 pub mod catalog;
+pub mod search_query;

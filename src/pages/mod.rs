@@ -1,6 +1,7 @@
 //! One module per route.
 
 pub mod cart;
+pub mod home;
 pub mod not_found;
 pub mod product;
 pub mod search;

@@ -1,61 +1,70 @@
-//! `/search?q=&cursor=`: server-rendered results; once hydrated, results follow the search box
-//! as you type (debounced), with the URL kept in sync.
+//! `/search` and `/category/{slug}`: filters, sort and paging done by Wix's Search Products on
+//! the server; a GET form and links without JavaScript; once hydrated, results follow the search
+//! box as you type (debounced), with the URL kept in sync.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use leptos_router::{
-    hooks::{use_navigate, use_query_map},
+    hooks::{use_navigate, use_params_map, use_query_map},
     NavigateOptions,
 };
 
 use crate::{
-    api::catalog::{normalise_query, search_products, SearchResults},
+    api::{
+        catalog::{normalise_query, search_products, CategoryView, SearchResults},
+        search_query::{with_query, SearchQuery, Sort},
+    },
     components::{
         product_card::ProductGrid,
         status::{error_message, Unavailable},
     },
-    url::encode_component,
+    pages::not_found::NotFound,
 };
 
 const TYPING_DEBOUNCE: Duration = Duration::from_millis(250);
 
-fn search_url(q: &str, cursor: Option<&str>) -> String {
-    let mut url = String::from("/search");
-    let mut sep = '?';
-    if !q.is_empty() {
-        url.push_str(&format!("{sep}q={}", encode_component(q)));
-        sep = '&';
-    }
-    if let Some(cursor) = cursor {
-        url.push_str(&format!("{sep}cursor={}", encode_component(cursor)));
-    }
-    url
-}
-
 #[component]
 pub fn SearchPage() -> impl IntoView {
-    let query = use_query_map();
-    let q = Memo::new(move |_| normalise_query(&query.read().get("q").unwrap_or_default()));
-    let cursor = Memo::new(move |_| query.read().get("cursor").filter(|c| !c.is_empty()));
-    let results = Resource::new(
-        move || (q.get(), cursor.get()),
-        |(q, cursor)| search_products(q, cursor),
-    );
+    let params = use_params_map();
+    let url = use_query_map();
+    // On /category/{slug} the category comes from the path.
+    let fixed_category = Memo::new(move |_| params.read().get("slug"));
+    let query = Memo::new(move |_| {
+        let url = url.read();
+        let mut query = SearchQuery::parse(|key| url.get(key));
+        if let Some(slug) = fixed_category.get() {
+            query.category = Some(slug);
+        }
+        query
+    });
+    let base_path = move || match fixed_category.get() {
+        Some(slug) => format!("/category/{slug}"),
+        None => "/search".to_owned(),
+    };
+    let results = Resource::new(move || query.get(), search_products);
 
     let navigate = use_navigate();
     let pending = StoredValue::new(None::<TimeoutHandle>);
     let on_input = move |ev: leptos::ev::Event| {
-        let value = normalise_query(&event_target_value(&ev));
+        let typed = normalise_query(&event_target_value(&ev));
         if let Some(handle) = pending.get_value() {
             handle.clear();
         }
+        let next = SearchQuery {
+            q: typed,
+            ..query.get_untracked().at(None)
+        };
+        let target = with_query(
+            &base_path(),
+            &next.query_string(fixed_category.get_untracked().is_none()),
+        );
         let navigate = navigate.clone();
         let handle = set_timeout_with_handle(
             move || {
                 navigate(
-                    &search_url(&value, None),
+                    &target,
                     NavigateOptions {
                         replace: true,
                         scroll: false,
@@ -69,30 +78,24 @@ pub fn SearchPage() -> impl IntoView {
         pending.set_value(handle);
     };
 
+    // The search box stays outside the results, so it keeps focus while they update.
     view! {
-        <Title text=move || {
-            let q = q.get();
-            if q.is_empty() { "Shop all".to_owned() } else { format!("Search: {q}") }
-        }/>
+        <Meta name="robots" content="noindex, follow"/>
         <section class="search">
             <h1>"Shop"</h1>
-            <form method="get" action="/search" role="search" class="search-form">
+            <form method="get" action=base_path role="search" class="search-form">
                 <label for="q">"Search products"</label>
-                <input
-                    id="q"
-                    name="q"
-                    type="search"
-                    value=q.get_untracked()
-                    autocomplete="off"
-                    placeholder="Try “linen” or “mug”"
-                    on:input=on_input
-                />
+                <input id="q" name="q" type="search" value=query.get_untracked().q autocomplete="off"
+                    placeholder="Try “linen” or “mug”" on:input=on_input/>
                 <button type="submit">"Search"</button>
             </form>
             <Transition fallback=|| view! { <p class="loading">"Loading products…"</p> }>
                 {move || Suspend::new(async move {
                     match results.await {
-                        Ok(page) => view! { <Results page/> }.into_any(),
+                        Ok(page) if fixed_category.get_untracked().is_some() && page.category_name.is_none() => {
+                            view! { <NotFound/> }.into_any()
+                        }
+                        Ok(page) => view! { <Results page base=base_path()/> }.into_any(),
                         Err(error) => view! { <Unavailable message=error_message(&error)/> }.into_any(),
                     }
                 })}
@@ -102,32 +105,118 @@ pub fn SearchPage() -> impl IntoView {
 }
 
 #[component]
-fn Results(page: SearchResults) -> impl IntoView {
+fn Results(page: SearchResults, base: String) -> impl IntoView {
+    let query = page.query.clone();
+    let in_category = page.category_name.is_some();
+    let heading = page
+        .category_name
+        .clone()
+        .unwrap_or_else(|| "Shop".to_owned());
     let count = page.products.len();
-    let summary = match (count, page.query.is_empty()) {
-        (0, true) => "No products yet.".to_owned(),
-        (0, false) => format!("No products match “{}”.", page.query),
-        (1, _) => "1 product".to_owned(),
-        (n, true) => format!("{n} products"),
-        (n, false) => format!("{n} products for “{}”", page.query),
+    let more = page.next_cursor.is_some();
+    let summary = match (count, query.q.is_empty()) {
+        (0, true) => "No products match these filters.".to_owned(),
+        (0, false) => format!("No products match “{}”.", query.q),
+        (n, q_empty) => {
+            let noun = if n == 1 { "product" } else { "products" };
+            let plus = if more { "+" } else { "" };
+            if q_empty {
+                format!("{n}{plus} {noun}")
+            } else {
+                format!("{n}{plus} {noun} for “{}”", query.q)
+            }
+        }
     };
-    let prev = page
-        .prev_cursor
-        .as_deref()
-        .map(|c| search_url(&page.query, Some(c)));
-    let next = page
-        .next_cursor
-        .as_deref()
-        .map(|c| search_url(&page.query, Some(c)));
+    let page_url =
+        |cursor: &str| with_query(&base, &query.at(Some(cursor)).query_string(!in_category));
+    let prev = page.prev_cursor.as_deref().map(page_url);
+    let next = page.next_cursor.as_deref().map(page_url);
+    let cleared = with_query(
+        &base,
+        &SearchQuery {
+            q: query.q.clone(),
+            ..SearchQuery::default()
+        }
+        .query_string(false),
+    );
+    let title = if query.q.is_empty() {
+        heading.clone()
+    } else {
+        format!("{heading}: {}", query.q)
+    };
     view! {
+        <Title text=title/>
+        {in_category.then(|| view! { <h2 class="category-title">{heading.clone()}</h2> })}
+        <form method="get" action=base.clone() class="filter-form">
+            <input type="hidden" name="q" value=query.q.clone()/>
+            <Filters query=query.clone() categories=page.categories.clone() show_category=!in_category/>
+        </form>
         <p class="result-count" role="status" aria-live="polite" data-testid="result-count">{summary}</p>
-        {(count == 0 && !page.query.is_empty()).then(|| view! {
-            <p>"Check the spelling, or " <a href="/search">"browse everything"</a> "."</p>
-        })}
+        {(count == 0).then(|| view! { <EmptyState categories=page.categories.clone() cleared=cleared.clone() filtered=query.has_filters()/> })}
         <ProductGrid products=page.products/>
         <nav class="pager" aria-label="Result pages">
             {prev.map(|href| view! { <a rel="prev" href=href>"← Previous"</a> })}
             {next.map(|href| view! { <a rel="next" href=href>"Next →"</a> })}
         </nav>
+    }
+}
+
+#[component]
+fn Filters(
+    query: SearchQuery,
+    categories: Vec<CategoryView>,
+    show_category: bool,
+) -> impl IntoView {
+    let selected_category = query.category.clone().unwrap_or_default();
+    view! {
+        <fieldset class="filters">
+            <legend>"Filter and sort"</legend>
+            {show_category.then(|| view! {
+                <div class="field">
+                    <label for="category">"Category"</label>
+                    <select id="category" name="category">
+                        <option value="" selected=selected_category.is_empty()>"All categories"</option>
+                        {categories.into_iter().map(|c| {
+                            let selected = c.slug == selected_category;
+                            view! { <option value=c.slug selected=selected>{c.name}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            })}
+            <div class="field">
+                <label for="min">"Min price ($)"</label>
+                <input id="min" name="min" type="number" min="0" step="1" inputmode="numeric" value=query.min.map(|m| m.to_string())/>
+            </div>
+            <div class="field">
+                <label for="max">"Max price ($)"</label>
+                <input id="max" name="max" type="number" min="0" step="1" inputmode="numeric" value=query.max.map(|m| m.to_string())/>
+            </div>
+            <div class="field checkbox">
+                <input id="in_stock" name="in_stock" type="checkbox" value="1" checked=query.in_stock/>
+                <label for="in_stock">"In stock only"</label>
+            </div>
+            <div class="field">
+                <label for="sort">"Sort by"</label>
+                <select id="sort" name="sort">
+                    {Sort::ALL.into_iter().map(|s| view! {
+                        <option value=s.code() selected=s == query.sort>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <button type="submit">"Apply"</button>
+        </fieldset>
+    }
+}
+
+#[component]
+fn EmptyState(categories: Vec<CategoryView>, cleared: String, filtered: bool) -> impl IntoView {
+    view! {
+        <div class="empty-state" data-testid="empty-state">
+            {filtered.then(|| view! { <p><a href=cleared>"Remove the filters"</a> " to see more products."</p> })}
+            <p>"Check the spelling, or browse a category:"</p>
+            <ul class="category-links">
+                {categories.into_iter().map(|c| view! { <li><a href=format!("/category/{}", c.slug)>{c.name}</a></li> }).collect_view()}
+            </ul>
+        </div>
     }
 }

@@ -1,35 +1,167 @@
 //! Catalog reads for the pages: Wix products mapped to the views the browser needs.
 
 use leptos::prelude::ServerFnError;
+use serde_json::json;
 use wix_headless::catalog::{
-    MediaItem, Price, PriceRange, Product, ProductSearch, LISTING_FIELDS, PRODUCT_PAGE_FIELDS,
+    Category, MediaItem, Price, PriceRange, Product, ProductPage, ProductSearch, SortOrder,
+    LISTING_FIELDS, PRODUCT_PAGE_FIELDS,
 };
 
-use super::calls::{app_state, catalog_call, current_session, user_error};
-use crate::api::catalog::{
-    ImageView, ProductCard, ProductDetail, SearchResults, VariantView, PAGE_SIZE,
+use super::{
+    calls::{app_state, catalog_call, current_session, user_error},
+    session::Session,
+    state::AppState,
+};
+use crate::api::{
+    catalog::{
+        CategoryView, HomeContent, ImageView, ProductCard, ProductDetail, SearchResults,
+        VariantView, PAGE_SIZE,
+    },
+    search_query::{SearchQuery, Sort},
 };
 
-pub async fn search(query: &str, cursor: Option<String>) -> Result<SearchResults, ServerFnError> {
-    let state = app_state()?;
-    let request = match cursor.filter(|c| !c.is_empty()) {
-        Some(cursor) => ProductSearch::after(PAGE_SIZE, cursor),
-        None => ProductSearch::new(PAGE_SIZE).text(query),
-    };
+/// The Search Products request for what the shopper asked. With a cursor only the cursor is
+/// sent: it carries the filter and sort (wix-api.md §4.2).
+pub fn wix_search(query: &SearchQuery, category_id: Option<&str>) -> ProductSearch {
+    if let Some(cursor) = &query.cursor {
+        return ProductSearch::after(PAGE_SIZE, cursor.clone());
+    }
+    let mut filters = Vec::new();
+    if let Some(id) = category_id {
+        filters.push(json!({"allCategoriesInfo.categories": {"$matchItems": [{"id": id}]}}));
+    }
+    if let Some(min) = query.min {
+        filters.push(json!({"actualPriceRange.minValue.amount": {"$gte": min}}));
+    }
+    if let Some(max) = query.max {
+        filters.push(json!({"actualPriceRange.minValue.amount": {"$lte": max}}));
+    }
+    if query.in_stock {
+        filters.push(json!({"inventory.availabilityStatus": {"$in": ["IN_STOCK", "PARTIALLY_OUT_OF_STOCK"]}}));
+    }
+    let mut search = ProductSearch::new(PAGE_SIZE).text(&query.q);
+    if !filters.is_empty() {
+        search = search.filter(json!({ "$and": filters }));
+    }
+    match query.sort {
+        Sort::Relevance => search,
+        Sort::PriceAscending => {
+            search.sort("actualPriceRange.minValue.amount", SortOrder::Ascending)
+        }
+        Sort::PriceDescending => {
+            search.sort("actualPriceRange.minValue.amount", SortOrder::Descending)
+        }
+        Sort::Newest => search.sort("createdDate", SortOrder::Descending),
+        Sort::Name => search.sort("name", SortOrder::Ascending),
+    }
+}
+
+async fn categories(state: &AppState, session: &Session) -> Result<Vec<Category>, ServerFnError> {
+    let wix = state.wix.clone();
+    catalog_call(
+        state,
+        session,
+        &state.catalog_cache.categories,
+        "all".into(),
+        |token| {
+            let wix = wix.clone();
+            async move { wix.query_categories(&token).await }
+        },
+    )
+    .await
+    .map_err(user_error)
+}
+
+fn category_views(categories: &[Category]) -> Vec<CategoryView> {
+    categories
+        .iter()
+        .filter_map(|c| {
+            Some(CategoryView {
+                slug: c.slug.clone()?,
+                name: c.name.clone(),
+            })
+        })
+        .filter(|c| c.slug != "all-products")
+        .collect()
+}
+
+/// A catalog search through the shared policy (visitor token, or shared token + cache).
+pub async fn run_search_with(
+    state: &AppState,
+    session: &Session,
+    request: ProductSearch,
+) -> Result<ProductPage, wix_headless::WixError> {
     let wix = state.wix.clone();
     let key = serde_json::to_string(&request).unwrap_or_default();
-    let cache = &state.catalog_cache.searches;
-    let page = catalog_call(&state, &current_session(), cache, key, |token| {
-        let (wix, request) = (wix.clone(), request.clone());
-        async move { wix.search_products(&token, &request, LISTING_FIELDS).await }
-    })
+    catalog_call(
+        state,
+        session,
+        &state.catalog_cache.searches,
+        key,
+        |token| {
+            let (wix, request) = (wix.clone(), request.clone());
+            async move { wix.search_products(&token, &request, LISTING_FIELDS).await }
+        },
+    )
     .await
-    .map_err(user_error)?;
+}
+
+async fn run_search(
+    state: &AppState,
+    session: &Session,
+    request: ProductSearch,
+) -> Result<ProductPage, ServerFnError> {
+    run_search_with(state, session, request)
+        .await
+        .map_err(user_error)
+}
+
+pub async fn search(mut query: SearchQuery) -> Result<SearchResults, ServerFnError> {
+    let state = app_state()?;
+    let session = current_session();
+    let categories = categories(&state, &session).await?;
+    let category = query
+        .category
+        .as_deref()
+        .and_then(|slug| categories.iter().find(|c| c.slug.as_deref() == Some(slug)));
+    if category.is_none() {
+        query.category = None;
+    }
+    let category_id = category.map(|c| c.id.as_str());
+    let page = match run_search_with(&state, &session, wix_search(&query, category_id)).await {
+        // A stale or hand-edited cursor: show the first page instead of an error.
+        Err(error) if query.cursor.is_some() && error.is_rejection() => {
+            query.cursor = None;
+            run_search(&state, &session, wix_search(&query, category_id)).await?
+        }
+        other => other.map_err(user_error)?,
+    };
     Ok(SearchResults {
-        query: query.to_owned(),
         products: page.products.iter().map(card).collect(),
         next_cursor: page.paging_metadata.cursors.next,
         prev_cursor: page.paging_metadata.cursors.prev,
+        category_name: category.map(|c| c.name.clone()),
+        categories: category_views(&categories),
+        query,
+    })
+}
+
+pub async fn home() -> Result<HomeContent, ServerFnError> {
+    let state = app_state()?;
+    let session = current_session();
+    let newest = ProductSearch::new(8).sort("createdDate", SortOrder::Descending);
+    let featured = ProductSearch::new(8)
+        .filter(json!({"inventory.availabilityStatus": "IN_STOCK"}))
+        .sort("actualPriceRange.minValue.amount", SortOrder::Descending);
+    let (newest, featured, categories) = tokio::join!(
+        run_search(&state, &session, newest),
+        run_search(&state, &session, featured),
+        categories(&state, &session),
+    );
+    Ok(HomeContent {
+        newest: newest?.products.iter().map(card).collect(),
+        featured: featured?.products.iter().map(card).collect(),
+        categories: category_views(&categories?),
     })
 }
 
@@ -220,5 +352,49 @@ mod tests {
             ["alert(1)", "Tom & Jerry"]
         );
         assert_eq!(paragraphs("broken <b"), ["broken"]);
+    }
+}
+
+#[cfg(test)]
+mod search_tests {
+    use super::*;
+
+    #[test]
+    fn filters_and_sorts_become_one_wix_search() {
+        let query = SearchQuery {
+            q: "tee".into(),
+            sort: Sort::PriceAscending,
+            min: Some(10),
+            max: Some(40),
+            in_stock: true,
+            ..SearchQuery::default()
+        };
+        let body = serde_json::to_value(wix_search(&query, Some("cat-1"))).expect("json");
+        assert_eq!(
+            body["filter"]["$and"][0],
+            json!({"allCategoriesInfo.categories": {"$matchItems": [{"id": "cat-1"}]}})
+        );
+        assert_eq!(
+            body["filter"]["$and"][1],
+            json!({"actualPriceRange.minValue.amount": {"$gte": 10}})
+        );
+        assert_eq!(
+            body["filter"]["$and"][2],
+            json!({"actualPriceRange.minValue.amount": {"$lte": 40}})
+        );
+        assert_eq!(
+            body["sort"][0],
+            json!({"fieldName": "actualPriceRange.minValue.amount", "order": "ASC"})
+        );
+        assert_eq!(body["search"]["expression"], "tee");
+        let next =
+            serde_json::to_value(wix_search(&query.at(Some("abc")), Some("cat-1"))).expect("json");
+        assert_eq!(
+            next,
+            json!({"cursorPaging": {"limit": PAGE_SIZE, "cursor": "abc"}}),
+            "a cursor alone"
+        );
+        let plain = serde_json::to_value(wix_search(&SearchQuery::default(), None)).expect("json");
+        assert!(plain.get("filter").is_none() && plain.get("sort").is_none());
     }
 }

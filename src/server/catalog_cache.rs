@@ -6,13 +6,14 @@ use std::{sync::Arc, time::Duration};
 use moka::future::Cache;
 use serde::Serialize;
 use wix_headless::{
-    catalog::{Product, ProductPage},
+    catalog::{Category, Product, ProductPage},
     WixError,
 };
 
 pub struct CatalogCache {
     pub searches: Cache<String, ProductPage>,
     pub products: Cache<String, Option<Product>>,
+    pub categories: Cache<String, Vec<Category>>,
 }
 
 impl CatalogCache {
@@ -21,6 +22,7 @@ impl CatalogCache {
         Self {
             searches: bounded(ttl, max_bytes),
             products: bounded(ttl, max_bytes),
+            categories: bounded(ttl, max_bytes),
         }
     }
 }

@@ -36,6 +36,8 @@ pub struct Config {
     pub catalog_cache_ttl_secs: u64,
     /// Memory bound of each catalog cache.
     pub catalog_cache_bytes: u64,
+    /// Serve the benchmark ceiling route (`BENCH_CEILING=1`).
+    pub bench_ceiling: bool,
     /// Which Wix cart API to use (`WIX_CART_API=v1|v2`).
     pub cart_api: wix_headless::cart::CartApi,
     pub development: bool,
@@ -140,6 +142,7 @@ impl Config {
             catalog_cache_ttl_secs: parse(&get, "CATALOG_CACHE_TTL_SECS", "a number of seconds")?
                 .unwrap_or(60),
             cart_api: parse(&get, "WIX_CART_API", "v1 or v2")?.unwrap_or_default(),
+            bench_ceiling: get("BENCH_CEILING").is_some_and(|v| v == "1" || v == "true"),
             catalog_cache_bytes: parse::<u64>(&get, "CATALOG_CACHE_MB", "a number of megabytes")?
                 .unwrap_or(32)
                 .saturating_mul(1024 * 1024),

@@ -1,6 +1,7 @@
 //! Server-only code: configuration, the embedded emulator, visitor sessions, Wix calls and the
 //! router. Nothing here reaches the browser build.
 
+mod bench;
 pub mod calls;
 pub mod cart;
 pub mod catalog;
@@ -10,6 +11,7 @@ mod csrf;
 mod renewal;
 pub mod router;
 pub mod security;
+mod seo;
 pub mod session;
 mod shared_visitor;
 pub mod state;

@@ -17,7 +17,14 @@ pub fn build(state: AppState) -> Router {
         move || provide_context(state.clone())
     };
     let options = state.leptos_options.clone();
+    let ceiling = if state.config.bench_ceiling {
+        super::bench::routes()
+    } else {
+        Router::new()
+    };
     Router::new()
+        .merge(ceiling)
+        .merge(super::seo::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })

@@ -477,3 +477,42 @@ mod tests {
         );
     }
 }
+
+/// A store category (Wix Categories API, `POST /categories/v1/categories/query`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Category {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub visible: Option<bool>,
+}
+
+impl WixClient {
+    /// The store's visible categories (the Stores category tree, up to 100).
+    pub async fn query_categories(&self, access_token: &str) -> Result<Vec<Category>, WixError> {
+        #[derive(Deserialize)]
+        struct Page {
+            #[serde(default)]
+            categories: Vec<Category>,
+        }
+        let body = serde_json::json!({
+            "query": {"filter": {"visible": true}, "cursorPaging": {"limit": 100}},
+            "treeReference": {"appNamespace": "@wix/stores"},
+        });
+        let page: Page = self
+            .send(
+                Method::POST,
+                "/categories/v1/categories/query",
+                Some(access_token),
+                Some(&body),
+            )
+            .await?;
+        Ok(page
+            .categories
+            .into_iter()
+            .filter(|c| c.visible != Some(false))
+            .collect())
+    }
+}

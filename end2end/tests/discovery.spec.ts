@@ -1,0 +1,82 @@
+import { test, expect, ready } from "./helpers";
+
+const prices = async (page: import("@playwright/test").Page) =>
+  (await page.getByTestId("results").locator(".price > span").allTextContents()).map((t) =>
+    parseFloat(t.replace(/[^0-9.]/g, "")),
+  );
+
+test("home shows categories, featured and new products", async ({ page }) => {
+  const response = await page.goto("/");
+  expect(response?.status()).toBe(200);
+  const categories = page.getByRole("navigation", { name: "Categories" }).getByRole("link");
+  await expect(categories).toHaveCount(7);
+  await expect(page.getByRole("heading", { name: "New arrivals" })).toBeVisible();
+  await expect(page.getByTestId("results").first().getByRole("article")).toHaveCount(8);
+});
+
+test("a category page lists only its products", async ({ page, javaScriptEnabled }) => {
+  await page.goto("/");
+  await ready(page, javaScriptEnabled);
+  await page.getByRole("navigation", { name: "Categories" }).getByRole("link", { name: "Kitchen" }).click();
+  await expect(page).toHaveURL(/\/category\/kitchen$/);
+  await expect(page.getByRole("heading", { name: "Kitchen" })).toBeVisible();
+  const names = await page.getByTestId("results").getByRole("heading").allTextContents();
+  expect(names.length).toBeGreaterThan(5);
+  for (const name of names) expect(name).toMatch(/Mug|Teapot|Bowl|Plate Set|Carafe/);
+});
+
+test("an unknown category is a 404 page", async ({ page }) => {
+  const response = await page.goto("/category/no-such-category");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "We could not find that page" })).toBeVisible();
+});
+
+test("price filters and sort are applied by the server", async ({ page }) => {
+  await page.goto("/search?min=50&max=80&sort=price-asc");
+  const values = await prices(page);
+  expect(values.length).toBeGreaterThan(0);
+  for (const value of values) expect(value).toBeGreaterThanOrEqual(50);
+  expect([...values].sort((a, b) => a - b)).toEqual(values);
+  await page.goto("/search?sort=price-desc");
+  const descending = await prices(page);
+  expect([...descending].sort((a, b) => b - a)).toEqual(descending);
+});
+
+test("the filter form narrows by category and stock", async ({ page, javaScriptEnabled }) => {
+  await page.goto("/search?q=mug");
+  await ready(page, javaScriptEnabled);
+  await page.getByLabel("Category").selectOption("outdoor");
+  await page.getByLabel("In stock only").check();
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/category=outdoor/);
+  await expect(page).toHaveURL(/in_stock=1/);
+  await expect(page).toHaveURL(/q=mug/);
+  const names = await page.getByTestId("results").getByRole("heading").allTextContents();
+  expect(names.length).toBeGreaterThan(0);
+  for (const name of names) expect(name).toContain("Camp Mug");
+});
+
+test("nonsense parameters are ignored, never a server error", async ({ page }) => {
+  const response = await page.goto("/search?min=-5&max=abc&sort=cheapest&category=%3Cscript%3E&cursor=garbage");
+  expect(response?.status()).toBeLessThan(500);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+});
+
+test("no results suggest removing filters and browsing categories", async ({ page }) => {
+  await page.goto("/search?q=zzqqxx&in_stock=1");
+  const empty = page.getByTestId("empty-state");
+  await expect(empty.getByRole("link", { name: "Remove the filters" })).toHaveAttribute("href", "/search?q=zzqqxx");
+  await expect(empty.getByRole("link", { name: "Kitchen" })).toBeVisible();
+});
+
+test("robots.txt keeps search and cart out; the sitemap lists every product", async ({ request }) => {
+  const robots = await (await request.get("/robots.txt")).text();
+  for (const rule of ["Disallow: /search", "Disallow: /cart", "Disallow: /*?"]) expect(robots).toContain(rule);
+  expect(robots).toMatch(/Sitemap: http:\/\/127\.0\.0\.1:3100\/sitemap\.xml/);
+  const index = await (await request.get("/sitemap.xml")).text();
+  expect(index).toContain("/sitemap-products.xml");
+  const products = await (await request.get("/sitemap-products.xml")).text();
+  expect((products.match(/\/product\//g) ?? []).length).toBeGreaterThanOrEqual(120);
+  const pages = await (await request.get("/sitemap-pages.xml")).text();
+  expect(pages).toContain("/category/kitchen");
+});

@@ -1,0 +1,213 @@
+//! The search URL (`/search?q=&sort=&category=&min=&max=&in_stock=&cursor=`) parsed into what a
+//! shopper asked for. Anything invalid is ignored or clamped, never an error page.
+
+use serde::{Deserialize, Serialize};
+
+use super::catalog::MAX_QUERY_CHARS;
+
+/// Highest price filter accepted (whole currency units).
+pub const MAX_PRICE: u32 = 100_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Sort {
+    #[default]
+    Relevance,
+    PriceAscending,
+    PriceDescending,
+    Newest,
+    Name,
+}
+
+impl Sort {
+    pub const ALL: [Self; 5] = [
+        Self::Relevance,
+        Self::PriceAscending,
+        Self::PriceDescending,
+        Self::Newest,
+        Self::Name,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Relevance => "relevance",
+            Self::PriceAscending => "price-asc",
+            Self::PriceDescending => "price-desc",
+            Self::Newest => "newest",
+            Self::Name => "name",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Relevance => "Best match",
+            Self::PriceAscending => "Price: low to high",
+            Self::PriceDescending => "Price: high to low",
+            Self::Newest => "Newest",
+            Self::Name => "Name",
+        }
+    }
+
+    fn parse(code: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.code() == code)
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SearchQuery {
+    pub q: String,
+    pub sort: Sort,
+    /// A category slug.
+    pub category: Option<String>,
+    pub min: Option<u32>,
+    pub max: Option<u32>,
+    pub in_stock: bool,
+    pub cursor: Option<String>,
+}
+
+fn price(text: Option<String>) -> Option<u32> {
+    let value: f64 = text?.trim().parse().ok()?;
+    (value.is_finite() && value >= 0.0)
+        .then(|| (value.floor() as u64).min(u64::from(MAX_PRICE)) as u32)
+}
+
+fn slug(text: Option<String>) -> Option<String> {
+    text.map(|s| s.trim().to_owned()).filter(|s| {
+        !s.is_empty() && s.len() <= 100 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    })
+}
+
+impl SearchQuery {
+    /// Reads URL parameters through `get`.
+    pub fn parse(get: impl Fn(&str) -> Option<String>) -> Self {
+        let (mut min, mut max) = (price(get("min")), price(get("max")));
+        if let (Some(low), Some(high)) = (min, max) {
+            if low > high {
+                (min, max) = (Some(high), Some(low));
+            }
+        }
+        Self {
+            q: get("q")
+                .map(|q| q.trim().chars().take(MAX_QUERY_CHARS).collect())
+                .unwrap_or_default(),
+            sort: get("sort").map(|s| Sort::parse(&s)).unwrap_or_default(),
+            category: slug(get("category")),
+            min,
+            max,
+            in_stock: get("in_stock").is_some_and(|v| matches!(v.as_str(), "1" | "true" | "on")),
+            cursor: get("cursor").filter(|c| !c.is_empty() && c.len() <= 4096),
+        }
+    }
+
+    /// Any narrowing beyond the free text.
+    pub fn has_filters(&self) -> bool {
+        self.category.is_some() || self.min.is_some() || self.max.is_some() || self.in_stock
+    }
+
+    /// The query string of this search (defaults left out), without `?`.
+    pub fn query_string(&self, include_category: bool) -> String {
+        use crate::url::encode_component as enc;
+        let mut parts = Vec::new();
+        if !self.q.is_empty() {
+            parts.push(format!("q={}", enc(&self.q)));
+        }
+        if self.sort != Sort::Relevance {
+            parts.push(format!("sort={}", self.sort.code()));
+        }
+        if let Some(category) = self.category.as_ref().filter(|_| include_category) {
+            parts.push(format!("category={}", enc(category)));
+        }
+        if let Some(min) = self.min {
+            parts.push(format!("min={min}"));
+        }
+        if let Some(max) = self.max {
+            parts.push(format!("max={max}"));
+        }
+        if self.in_stock {
+            parts.push("in_stock=1".into());
+        }
+        if let Some(cursor) = &self.cursor {
+            parts.push(format!("cursor={}", enc(cursor)));
+        }
+        parts.join("&")
+    }
+
+    /// The same search on another page of results (`None`: the first).
+    pub fn at(&self, cursor: Option<&str>) -> Self {
+        Self {
+            cursor: cursor.map(str::to_owned),
+            ..self.clone()
+        }
+    }
+}
+
+/// `path` plus the query string, if any.
+pub fn with_query(path: &str, query: &str) -> String {
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn parse(pairs: &[(&str, &str)]) -> SearchQuery {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        SearchQuery::parse(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn invalid_parameters_are_ignored_or_clamped() {
+        let q = parse(&[
+            ("min", "-5"),
+            ("max", "abc"),
+            ("sort", "cheapest"),
+            ("category", "<script>"),
+        ]);
+        assert_eq!(q, SearchQuery::default());
+        let q = parse(&[("min", "80"), ("max", "20.7"), ("max", "20")]);
+        assert_eq!((q.min, q.max), (Some(20), Some(80)), "swapped");
+        assert_eq!(parse(&[("max", "1e12")]).max, Some(MAX_PRICE));
+        assert_eq!(
+            parse(&[("q", &"x".repeat(10_000))]).q.len(),
+            MAX_QUERY_CHARS
+        );
+        assert_eq!(parse(&[("max", "NaN")]).max, None);
+    }
+
+    #[test]
+    fn urls_round_trip_and_leave_defaults_out() {
+        let q = parse(&[
+            ("q", "linen tee"),
+            ("sort", "price-asc"),
+            ("category", "apparel"),
+            ("min", "10"),
+            ("in_stock", "on"),
+        ]);
+        let text = q.query_string(true);
+        assert_eq!(
+            text,
+            "q=linen+tee&sort=price-asc&category=apparel&min=10&in_stock=1"
+        );
+        let map: HashMap<String, String> = text
+            .split('&')
+            .map(|p| p.split_once('=').expect("pair"))
+            .map(|(k, v)| (k.to_owned(), v.replace('+', " ")))
+            .collect();
+        assert_eq!(SearchQuery::parse(|k| map.get(k).cloned()), q);
+        assert_eq!(SearchQuery::default().query_string(true), "");
+        assert_eq!(
+            q.query_string(false),
+            "q=linen+tee&sort=price-asc&min=10&in_stock=1"
+        );
+    }
+}

@@ -1,0 +1,54 @@
+//! `/`: categories, featured and newest products.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+
+use crate::{
+    api::catalog::get_home,
+    app::STORE_NAME,
+    components::{
+        product_card::ProductGrid,
+        status::{error_message, Unavailable},
+    },
+};
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let home = Resource::new(|| (), |_| get_home());
+    view! {
+        <Title text=STORE_NAME/>
+        <Meta name="description" content="Everyday goods made well: apparel, home, kitchen, stationery and more."/>
+        <section class="home">
+            <div class="hero">
+                <h1>"Everyday goods, made well"</h1>
+                <form method="get" action="/search" role="search" class="search-form">
+                    <label for="home-q">"Search products"</label>
+                    <input id="home-q" name="q" type="search" placeholder="Try “linen” or “mug”"/>
+                    <button type="submit">"Search"</button>
+                </form>
+            </div>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match home.await {
+                        Ok(home) => view! {
+                            <nav aria-label="Categories">
+                                <h2>"Shop by category"</h2>
+                                <ul class="category-links">
+                                    {home.categories.into_iter().map(|c| view! {
+                                        <li><a href=format!("/category/{}", c.slug)>{c.name}</a></li>
+                                    }).collect_view()}
+                                </ul>
+                            </nav>
+                            <h2>"Featured"</h2>
+                            <ProductGrid products=home.featured/>
+                            <h2>"New arrivals"</h2>
+                            <ProductGrid products=home.newest/>
+                            <p><a href="/search">"Shop all products"</a></p>
+                        }.into_any(),
+                        Err(error) => view! { <Unavailable message=error_message(&error)/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

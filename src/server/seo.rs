@@ -1,0 +1,105 @@
+//! `robots.txt` and the sitemap (an index, a part for pages and categories, and a part that
+//! pages through the whole catalog with Wix's cursors).
+
+use axum::{extract::State, http::header, response::IntoResponse, routing::get, Router};
+use wix_headless::catalog::ProductSearch;
+
+use super::{catalog::run_search_with, session::Session, state::AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/robots.txt", get(robots))
+        .route("/sitemap.xml", get(index))
+        .route("/sitemap-pages.xml", get(pages))
+        .route("/sitemap-products.xml", get(products))
+}
+
+/// Search, filtered and sorted listings, the cart and the API stay out of the index.
+async fn robots(State(state): State<AppState>) -> impl IntoResponse {
+    let body = format!(
+        "User-agent: *\nDisallow: /search\nDisallow: /cart\nDisallow: /thank-you\nDisallow: /api/\nDisallow: /*?\n\nSitemap: {}/sitemap.xml\n",
+        state.config.public_url
+    );
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body)
+}
+
+fn xml(body: String) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        body,
+    )
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+fn urlset(urls: impl Iterator<Item = String>) -> String {
+    let entries: String = urls
+        .map(|u| format!("<url><loc>{}</loc></url>", escape(&u)))
+        .collect();
+    format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">{entries}</urlset>")
+}
+
+async fn index(State(state): State<AppState>) -> impl IntoResponse {
+    let base = &state.config.public_url;
+    xml(format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\
+         <sitemap><loc>{base}/sitemap-pages.xml</loc></sitemap><sitemap><loc>{base}/sitemap-products.xml</loc></sitemap></sitemapindex>"
+    ))
+}
+
+async fn pages(State(state): State<AppState>) -> impl IntoResponse {
+    let base = state.config.public_url.clone();
+    let wix = state.wix.clone();
+    let session = Session::anonymous();
+    let categories = super::calls::catalog_call(
+        &state,
+        &session,
+        &state.catalog_cache.categories,
+        "all".into(),
+        |token| {
+            let wix = wix.clone();
+            async move { wix.query_categories(&token).await }
+        },
+    )
+    .await
+    .unwrap_or_default();
+    let urls = std::iter::once(format!("{base}/")).chain(
+        categories
+            .into_iter()
+            .filter_map(|c| c.slug)
+            .filter(|s| s != "all-products")
+            .map(|slug| format!("{base}/category/{slug}")),
+    );
+    xml(urlset(urls))
+}
+
+/// Every product, 100 per Wix call, following `cursors.next` to the end (bounded).
+async fn products(State(state): State<AppState>) -> impl IntoResponse {
+    const MAX_PAGES: usize = 500; // 50,000 URLs: the sitemap protocol's limit per file
+    let base = state.config.public_url.clone();
+    let session = Session::anonymous();
+    let mut slugs = Vec::new();
+    let mut request =
+        ProductSearch::new(100).sort("createdDate", wix_headless::catalog::SortOrder::Ascending);
+    for _ in 0..MAX_PAGES {
+        let Ok(page) = run_search_with(&state, &session, request).await else {
+            break;
+        };
+        slugs.extend(page.products.into_iter().map(|p| p.slug));
+        match page.paging_metadata.cursors.next {
+            Some(cursor) => request = ProductSearch::after(100, cursor),
+            None => break,
+        }
+    }
+    xml(urlset(
+        slugs
+            .into_iter()
+            .map(|slug| format!("{base}/product/{slug}")),
+    ))
+}
