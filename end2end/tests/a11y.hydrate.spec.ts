@@ -1,0 +1,33 @@
+// axe runs inside the page, so this spec needs JavaScript; the markup it checks is the same
+// server-rendered HTML that the no-JS project gets.
+import AxeBuilder from "@axe-core/playwright";
+import { test, expect, ready, addToCart, PRODUCT_WITH_OPTIONS } from "./helpers";
+
+const pages = [
+  ["home", "/"],
+  ["search with results", "/search?q=tee"],
+  ["search without results", "/search?q=zzqqxx&in_stock=1"],
+  ["category", "/category/kitchen"],
+  ["product", `/product/${PRODUCT_WITH_OPTIONS}`],
+  ["empty cart", "/cart"],
+  ["thank you", "/thank-you?orderId=0c8e0c1e-4f3e-4b8a-9f00-1d2c3b4a5e6f"],
+  ["not found", "/product/no-such-thing"],
+];
+
+for (const [name, path] of pages) {
+  test(`axe finds no violations: ${name}`, async ({ page, javaScriptEnabled }) => {
+    await page.goto(path);
+    await ready(page, javaScriptEnabled);
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(results.passes.length, "axe checked the page").toBeGreaterThan(10);
+    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`)).toEqual([]);
+  });
+}
+
+test("axe finds no violations: cart with items", async ({ page, javaScriptEnabled }) => {
+  await addToCart(page, PRODUCT_WITH_OPTIONS, javaScriptEnabled);
+  await page.goto("/cart");
+  await ready(page, javaScriptEnabled);
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`)).toEqual([]);
+});
