@@ -1,16 +1,15 @@
-import { test, expect, ready, setEmulator, resetEmulator, EMULATOR_ORIGIN, type Page } from "./helpers";
+import { test, expect, ready, setEmulator, resetEmulator, soldOutVariant, EMULATOR_ORIGIN, type Page } from "./helpers";
 
 test.afterEach(async ({ request }) => {
   await resetEmulator(request);
 });
 
-/** Picks the second in-stock option of the variant picker; returns its label. */
+/** Picks another size through the variant picker; returns the chosen choice names. */
 async function chooseVariant(page: Page) {
-  const options = page.getByLabel("Option").locator("option:not([disabled])");
-  const value = await options.nth(1).getAttribute("value");
-  const label = (await options.nth(1).textContent())!.split(" — ")[0];
-  await page.getByLabel("Option").selectOption(value!);
-  return label;
+  const sizes = page.getByRole("group", { name: "Size" });
+  await sizes.getByRole("button", { pressed: false }).first().click();
+  await expect(page).toHaveURL(/Size=/);
+  return (await page.locator('.choice[aria-pressed="true"]').allTextContents()).join(" / ");
 }
 
 async function purchaseJourney(page: Page, javaScriptEnabled: boolean, pause = 0) {
@@ -80,18 +79,28 @@ test("the same journey survives token expiry between steps", async ({ page, requ
   await purchaseJourney(page, javaScriptEnabled, 3_500);
 });
 
-test("a sold-out option says so and adds nothing", async ({ page, javaScriptEnabled }) => {
+test("a sold-out variant says so and adds nothing", async ({ page, request, javaScriptEnabled }) => {
+  const soldOut = await soldOutVariant(request, "willow-tee");
   await page.goto("/product/willow-tee");
   await ready(page, javaScriptEnabled);
-  const soldOut = page.getByLabel("Option").locator("option[disabled]").first();
-  await expect(soldOut).toContainText("sold out");
-  const value = await soldOut.getAttribute("value");
-  // The picker does not offer it; force it the way a stale page or a crafted form would.
-  await soldOut.evaluate((option) => option.removeAttribute("disabled"));
-  await page.getByLabel("Option").selectOption(value!);
+  // The picker never offers it; force it the way a stale page or a crafted form would.
+  await page.locator('input[name="variant_id"]').evaluate((input, id) => ((input as HTMLInputElement).value = id), soldOut.id);
   await page.getByRole("button", { name: "Add to cart" }).click();
   await expect(page.getByTestId("cart-notice")).toContainText("sold out or unavailable, so nothing was added");
   await expect(page.getByTestId("cart-count")).toHaveText("0");
+});
+
+test("a sold-out combination in the URL moves to the nearest one in stock", async ({ page, request, javaScriptEnabled }) => {
+  const soldOut = await soldOutVariant(request, "willow-tee");
+  const query = soldOut.choices.map(([o, c]) => `${o}=${encodeURIComponent(c)}`).join("&");
+  await page.goto(`/product/willow-tee?${query}`);
+  await ready(page, javaScriptEnabled);
+  const pressed = await page.locator('.choice[aria-pressed="true"]').allTextContents();
+  expect(pressed).toHaveLength(2);
+  expect(pressed).not.toEqual(soldOut.choices.map(([, c]) => c));
+  await expect(page.getByRole("button", { name: "Add to cart" })).toBeEnabled();
+  await page.getByRole("button", { name: "Add to cart" }).click();
+  await expect(page.getByTestId("cart-notice")).toContainText("Added to your cart");
 });
 
 test("checkout explains a store that cannot take payments, and keeps the cart", async ({ page, request, javaScriptEnabled }) => {

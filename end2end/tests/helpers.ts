@@ -72,3 +72,17 @@ export const test = base.extend<{ noTokenLeaks: void }>({
   ],
 });
 export { expect };
+
+/** A sold-out variant of a demo product, read from the emulator: its id and choice names. */
+export async function soldOutVariant(request: APIRequestContext, slug: string) {
+  const tokens = await (await request.post(`${EMULATOR_URL}/oauth2/token`, { data: { clientId: "e2e", grantType: "anonymous" } })).json();
+  const response = await request.get(`${EMULATOR_URL}/stores/v3/products/slug/${slug}?fields=VARIANT_OPTION_CHOICE_NAMES`, {
+    headers: { authorization: tokens.access_token },
+  });
+  const product = (await response.json()).product;
+  const variant = product.variantsInfo.variants.find((v: any) => !v.inventoryStatus.inStock);
+  return {
+    id: variant.id as string,
+    choices: variant.choices.map((c: any) => [c.optionChoiceNames.optionName, c.optionChoiceNames.choiceName]) as [string, string][],
+  };
+}

@@ -59,10 +59,25 @@ pub struct HomeContent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VariantView {
     pub id: String,
-    /// `Black / M`, or empty for a product without options.
-    pub label: String,
+    /// `(option name, choice name)` in option order; empty for a product without options.
+    pub choices: Vec<(String, String)>,
     pub price: String,
+    pub compare_at: Option<String>,
     pub in_stock: bool,
+    pub sku: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChoiceView {
+    pub name: String,
+    /// A swatch colour (`#1d1d1f`) for colour options.
+    pub color: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OptionView {
+    pub name: String,
+    pub choices: Vec<ChoiceView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -76,14 +91,12 @@ pub struct ProductDetail {
     pub price: String,
     pub compare_at: Option<String>,
     pub in_stock: bool,
+    /// ISO 4217, for structured data.
+    pub currency: String,
+    pub options: Vec<OptionView>,
     pub variants: Vec<VariantView>,
-}
-
-impl ProductDetail {
-    /// Products without options have one variant and no choice to make.
-    pub fn has_options(&self) -> bool {
-        self.variants.len() > 1 || self.variants.iter().any(|v| !v.label.is_empty())
-    }
+    /// Other products of the same category.
+    pub related: Vec<ProductCard>,
 }
 
 /// Clamps a query from the URL to something worth sending.

@@ -1,16 +1,22 @@
-//! `/product/{slug}`: the product with an add-to-cart form that works with and without JavaScript.
+//! `/product/{slug}`: gallery, description, price, a variant picker whose choice lives in the
+//! URL (`?Color=Black&Size=M`) and never traps the shopper, and an add-to-cart form that works
+//! with and without JavaScript. Structured data for search engines.
 
 use leptos::{form::ActionForm, prelude::*};
-use leptos_meta::Title;
+use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
     api::{
         cart::{CartNotice, MAX_QUANTITY},
         catalog::{get_product, ProductDetail},
+        variants::{available, resolve},
     },
     app::CartActions,
-    components::status::{error_message, Unavailable},
+    components::{
+        product_card::ProductGrid,
+        status::{error_message, Unavailable},
+    },
     pages::not_found::NotFound,
 };
 
@@ -40,9 +46,70 @@ pub fn ProductPage() -> impl IntoView {
     }
 }
 
+/// JSON for an inline `<script type="application/ld+json">`: nothing in it can close the tag.
+fn script_json(value: &serde_json::Value) -> String {
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+fn structured_data(product: &ProductDetail) -> String {
+    let amount = |formatted: &str| {
+        formatted
+            .trim_start_matches("From ")
+            .trim_start_matches(|c: char| !c.is_ascii_digit())
+            .replace(',', "")
+    };
+    let offers: Vec<serde_json::Value> = product
+        .variants
+        .iter()
+        .map(|v| {
+            serde_json::json!({
+                "@type": "Offer",
+                "sku": v.sku,
+                "price": amount(&v.price),
+                "priceCurrency": product.currency,
+                "availability": if v.in_stock { "https://schema.org/InStock" } else { "https://schema.org/OutOfStock" },
+            })
+        })
+        .collect();
+    let data = serde_json::json!([
+        {
+            "@context": "https://schema.org",
+            "@type": "Product",
+            "name": product.name,
+            "description": product.description.join(" "),
+            "image": product.images.iter().map(|i| i.url.clone()).collect::<Vec<_>>(),
+            "offers": offers,
+        },
+        {
+            "@context": "https://schema.org",
+            "@type": "BreadcrumbList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": 1, "name": "Home", "item": "/"},
+                {"@type": "ListItem", "position": 2, "name": product.name, "item": format!("/product/{}", product.slug)},
+            ],
+        }
+    ]);
+    script_json(&data)
+}
+
 #[component]
 fn ProductView(product: ProductDetail, notice: Memo<Option<CartNotice>>) -> impl IntoView {
     let add = expect_context::<CartActions>().add;
+    let query = use_query_map();
+    let product = StoredValue::new(product);
+    let requested = Memo::new(move |_| {
+        let query = query.read();
+        product.with_value(|p| {
+            p.options
+                .iter()
+                .filter_map(|o| Some((o.name.clone(), query.get(&o.name)?)))
+                .collect::<Vec<_>>()
+        })
+    });
     let message = move || match add.value().get() {
         Some(Ok(outcome)) => Some((
             outcome.notice().message().to_owned(),
@@ -53,49 +120,96 @@ fn ProductView(product: ProductDetail, notice: Memo<Option<CartNotice>>) -> impl
             .get()
             .map(|n| (n.message().to_owned(), n.is_success())),
     };
-    let has_options = product.has_options();
-    let first_in_stock = product
-        .variants
-        .iter()
-        .position(|v| v.in_stock)
-        .unwrap_or(0);
-    let single_variant = product
-        .variants
+    let p = product.get_value();
+    let description = p
+        .description
         .first()
-        .map(|v| v.id.clone())
-        .unwrap_or_default();
-    let return_to = format!("/product/{}", product.slug);
-    let variant_picker = if has_options {
-        view! {
-            <label for="variant">"Option"</label>
-            <select id="variant" name="variant_id" required>
-                {product.variants.iter().enumerate().map(|(index, variant)| {
-                    let label = if variant.in_stock {
-                        format!("{} — {}", variant.label, variant.price)
+        .cloned()
+        .unwrap_or_else(|| p.name.clone());
+    let canonical = format!("/product/{}", p.slug);
+    let og_image = p.images.first().map(|i| i.url.clone()).unwrap_or_default();
+
+    // The picker and the form follow the URL: a choice is a link to the resolved combination.
+    let picker = move || {
+        product.with_value(|p| {
+            let requested = requested.get();
+            let selection = resolve(p, &requested, None);
+            let options = p.options.iter().map(|option| {
+                let choices = option.choices.iter().map(|choice| {
+                    let pressed = selection.chosen(&option.name) == Some(choice.name.as_str());
+                    if available(p, &option.name, &choice.name) {
+                        let mut wanted = selection.choices.clone();
+                        if let Some(slot) = wanted.iter_mut().find(|(o, _)| *o == option.name) {
+                            slot.1 = choice.name.clone();
+                        }
+                        let href = resolve(p, &wanted, Some((&option.name, &choice.name))).url(&p.slug);
+                        view! {
+                            <a class="choice" role="button" aria-pressed=if pressed { "true" } else { "false" } href=href>
+                                {choice.name.clone()}
+                            </a>
+                        }.into_any()
                     } else {
-                        format!("{} — sold out", variant.label)
-                    };
-                    view! {
-                        <option value=variant.id.clone() disabled=!variant.in_stock selected=index == first_in_stock>
-                            {label}
-                        </option>
+                        view! {
+                            <span class="choice sold-out" aria-disabled="true">{choice.name.clone()} <small>" sold out"</small></span>
+                        }.into_any()
                     }
-                }).collect_view()}
-            </select>
-        }
-        .into_any()
-    } else {
-        view! { <input type="hidden" name="variant_id" value=single_variant/> }.into_any()
+                }).collect_view();
+                view! {
+                    <fieldset class="choices">
+                        <legend>{option.name.clone()}</legend>
+                        {choices}
+                    </fieldset>
+                }
+            }).collect_view();
+            let variant_id = selection.variant.map(|v| v.id.clone()).unwrap_or_default();
+            let (price, was) = match selection.variant {
+                Some(v) => (v.price.clone(), v.compare_at.clone()),
+                None => (p.price.clone(), p.compare_at.clone()),
+            };
+            let purchasable = selection.variant.is_some();
+            let return_to = selection.url(&p.slug);
+            let product_id = p.id.clone();
+            view! {
+                <p class="price" data-testid="price">
+                    <span>{price}</span>
+                    {was.map(|was| view! { " " <s class="compare-at">{was}</s> })}
+                </p>
+                {(!purchasable).then(|| view! { <p class="stock">"Sold out"</p> })}
+                {options}
+                <ActionForm action=add>
+                    <input type="hidden" name="product_id" value=product_id/>
+                    <input type="hidden" name="variant_id" value=variant_id/>
+                    <input type="hidden" name="return_to" value=return_to/>
+                    <div class="field">
+                        <label for="quantity">"Quantity"</label>
+                        <input id="quantity" name="quantity" type="number" min="1" max=MAX_QUANTITY value="1" inputmode="numeric" required/>
+                    </div>
+                    <button type="submit" class="primary" disabled=move || !purchasable || add.pending().get()>
+                        "Add to cart"
+                    </button>
+                </ActionForm>
+            }
+        })
     };
-    let images = product.images.clone();
+
     view! {
-        <Title text=product.name.clone()/>
+        <Title text=p.name.clone()/>
+        <Meta name="description" content=description.clone()/>
+        <Link rel="canonical" href=canonical/>
+        <Meta property="og:type" content="product"/>
+        <Meta property="og:title" content=p.name.clone()/>
+        <Meta property="og:description" content=description/>
+        <Meta property="og:image" content=og_image/>
+        <script type="application/ld+json" inner_html=structured_data(&p)></script>
+        <nav class="breadcrumbs" aria-label="Breadcrumb">
+            <a href="/">"Home"</a> " / " <span aria-current="page">{p.name.clone()}</span>
+        </nav>
         <article class="product">
             <div class="gallery">
-                {images.into_iter().enumerate().map(|(index, image)| view! {
+                {p.images.iter().enumerate().map(|(index, image)| view! {
                     <img
-                        src=image.url
-                        alt=image.alt
+                        src=image.url.clone()
+                        alt=image.alt.clone()
                         width=image.width
                         height=image.height
                         loading=if index == 0 { "eager" } else { "lazy" }
@@ -103,31 +217,32 @@ fn ProductView(product: ProductDetail, notice: Memo<Option<CartNotice>>) -> impl
                 }).collect_view()}
             </div>
             <div class="details">
-                <h1>{product.name.clone()}</h1>
-                <p class="price">
-                    <span>{product.price.clone()}</span>
-                    {product.compare_at.clone().map(|was| view! { " " <s class="compare-at">{was}</s> })}
-                </p>
-                {(!product.in_stock).then(|| view! { <p class="stock">"Sold out"</p> })}
-                {product.description.iter().map(|p| view! { <p>{p.clone()}</p> }).collect_view()}
-                <ActionForm action=add>
-                    <input type="hidden" name="product_id" value=product.id.clone()/>
-                    <input type="hidden" name="return_to" value=return_to/>
-                    <div class="field">{variant_picker}</div>
-                    <div class="field">
-                        <label for="quantity">"Quantity"</label>
-                        <input id="quantity" name="quantity" type="number" min="1" max=MAX_QUANTITY value="1" inputmode="numeric" required/>
-                    </div>
-                    <button type="submit" class="primary" disabled=move || add.pending().get()>
-                        "Add to cart"
-                    </button>
-                </ActionForm>
+                <h1>{p.name.clone()}</h1>
+                {picker}
                 <p class="cart-notice" role="status" aria-live="polite" data-testid="cart-notice">
                     {move || message().map(|(text, ok)| view! {
                         <span class=if ok { "ok" } else { "problem" }>{text}</span>
                     })}
                 </p>
+                {p.description.iter().map(|paragraph| view! { <p>{paragraph.clone()}</p> }).collect_view()}
             </div>
         </article>
+        {(!p.related.is_empty()).then(|| view! {
+            <section class="related">
+                <h2>"You may also like"</h2>
+                <ProductGrid products=p.related.clone()/>
+            </section>
+        })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn structured_data_cannot_close_its_script_tag() {
+        let escaped =
+            super::script_json(&serde_json::json!({"name": "</script><script>alert(1)</script>"}));
+        assert!(!escaped.contains("</script>"));
+        assert!(escaped.contains("\\u003c/script\\u003e"));
     }
 }

@@ -14,8 +14,8 @@ use super::{
 };
 use crate::api::{
     catalog::{
-        CategoryView, HomeContent, ImageView, ProductCard, ProductDetail, SearchResults,
-        VariantView, PAGE_SIZE,
+        CategoryView, ChoiceView, HomeContent, ImageView, OptionView, ProductCard, ProductDetail,
+        SearchResults, VariantView, PAGE_SIZE,
     },
     search_query::{SearchQuery, Sort},
 };
@@ -189,7 +189,30 @@ pub async fn product(slug: &str) -> Result<Option<ProductDetail>, ServerFnError>
     )
     .await
     .map_err(user_error)?;
-    Ok(product.as_ref().map(detail))
+    let Some(product) = product else {
+        return Ok(None);
+    };
+    // Related products: the same main category; losing them never loses the page.
+    let related = match &product.main_category_id {
+        Some(category) => {
+            let request = ProductSearch::new(5).filter(
+                json!({"allCategoriesInfo.categories": {"$matchItems": [{"id": category}]}}),
+            );
+            run_search_with(&state, &current_session(), request)
+                .await
+                .map(|page| {
+                    page.products
+                        .iter()
+                        .filter(|p| p.id != product.id)
+                        .take(4)
+                        .map(card)
+                        .collect()
+                })
+                .unwrap_or_default()
+        }
+        None => Vec::new(),
+    };
+    Ok(Some(detail(&product, related)))
 }
 
 fn formatted(price: &Price) -> String {
@@ -246,7 +269,7 @@ pub fn card(product: &Product) -> ProductCard {
     }
 }
 
-pub fn detail(product: &Product) -> ProductDetail {
+pub fn detail(product: &Product, related: Vec<ProductCard>) -> ProductDetail {
     let mut images: Vec<ImageView> = product
         .media
         .items_info
@@ -257,24 +280,42 @@ pub fn detail(product: &Product) -> ProductDetail {
     if images.is_empty() {
         images.extend(product.main_image().and_then(|m| image(m, &product.name)));
     }
+    // Option and choice names by id: variants reference choices by id (VARIANT_OPTION_CHOICE_NAMES
+    // also gives names, but ids are always there).
+    let name_of = |option_id: &str, choice_id: &str| -> Option<(String, String)> {
+        let option = product.options.iter().find(|o| o.id == option_id)?;
+        let choice = option
+            .choices_settings
+            .choices
+            .iter()
+            .find(|c| c.choice_id == choice_id)?;
+        Some((option.name.clone(), choice.name.clone()))
+    };
     let variants = product
         .variants()
         .iter()
         .filter(|v| v.visible)
         .map(|v| VariantView {
             id: v.id.clone(),
-            label: v
+            choices: v
                 .choices
                 .iter()
                 .filter_map(|c| {
-                    c.option_choice_names
-                        .as_ref()
-                        .map(|n| n.choice_name.clone())
+                    name_of(
+                        &c.option_choice_ids.option_id,
+                        &c.option_choice_ids.choice_id,
+                    )
                 })
-                .collect::<Vec<_>>()
-                .join(" / "),
+                .collect(),
             price: formatted(&v.price.actual_price),
+            compare_at: v
+                .price
+                .compare_at_price
+                .as_ref()
+                .filter(|c| amount(c) > amount(&v.price.actual_price))
+                .map(formatted),
             in_stock: v.inventory_status.in_stock,
+            sku: v.sku.clone(),
         })
         .collect();
     ProductDetail {
@@ -286,7 +327,26 @@ pub fn detail(product: &Product) -> ProductDetail {
         price: range_label(product.actual_price_range.as_ref()),
         compare_at: compare_at(product),
         in_stock: product.in_stock(),
+        currency: product.currency.clone().unwrap_or_else(|| "USD".into()),
+        options: product
+            .options
+            .iter()
+            .map(|o| OptionView {
+                name: o.name.clone(),
+                choices: o
+                    .choices_settings
+                    .choices
+                    .iter()
+                    .filter(|c| c.visible)
+                    .map(|c| ChoiceView {
+                        name: c.name.clone(),
+                        color: c.color_code.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
         variants,
+        related,
     }
 }
 
