@@ -314,8 +314,16 @@ async fn cookieless_browsing_makes_no_visitor_token_calls() {
         assert!(set_cookie(&response).is_none(), "no session for browsing");
     }
     assert_eq!(store.emulator.counter("POST /oauth2/token"), 0);
-    // The catalog cache answered the repeats: 2 distinct searches + 2 products at most.
-    assert!(store.emulator.counter("POST /stores/v3/products/search") <= 2);
+    // The catalog cache answered the repeats: 3 distinct listings (no query, item1, item5) and
+    // the related products of 2 product pages are 5 searches; 2 products; 1 category list.
+    let searches = store.emulator.counter("POST /stores/v3/products/search");
+    assert!(searches <= 5, "{searches} searches for 100 pages");
+    assert!(
+        store
+            .emulator
+            .counter("POST /categories/v1/categories/query")
+            <= 1
+    );
     assert!(
         store
             .emulator

@@ -6,15 +6,12 @@ use leptos::prelude::ServerFnError;
 use serde_json::json;
 use wix_headless::{
     cart::{Callbacks, Cart, CatalogReference, LineItemInput},
-    catalog::{ProductSearch, LISTING_FIELDS},
+    catalog::ProductSearch,
 };
 
 use super::{
-    calls::{
-        app_state, catalog_call, current_session, is_plain_form_request, user_error, visitor_call,
-        Mint,
-    },
-    catalog::card,
+    calls::{app_state, current_session, is_plain_form_request, user_error, visitor_call, Mint},
+    catalog::{card, run_search_with},
     session::Session,
     state::AppState,
 };
@@ -276,19 +273,7 @@ async fn missing_images(
         return HashMap::new();
     }
     let request = ProductSearch::new(100).filter(json!({"id": {"$in": ids}}));
-    let key = serde_json::to_string(&request).unwrap_or_default();
-    let wix = state.wix.clone();
-    let page = catalog_call(
-        state,
-        session,
-        &state.catalog_cache.searches,
-        key,
-        |token| {
-            let (wix, request) = (wix.clone(), request.clone());
-            async move { wix.search_products(&token, &request, LISTING_FIELDS).await }
-        },
-    )
-    .await;
+    let page = run_search_with(state, session, request).await;
     match page {
         Ok(page) => page
             .products

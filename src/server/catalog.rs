@@ -56,7 +56,11 @@ pub fn wix_search(query: &SearchQuery, category_id: Option<&str>) -> ProductSear
     }
 }
 
-async fn categories(state: &AppState, session: &Session) -> Result<Vec<Category>, ServerFnError> {
+/// The store's categories through the shared policy (visitor token, or shared token + cache).
+pub async fn categories_with(
+    state: &AppState,
+    session: &Session,
+) -> Result<Vec<Category>, wix_headless::WixError> {
     let wix = state.wix.clone();
     catalog_call(
         state,
@@ -69,7 +73,10 @@ async fn categories(state: &AppState, session: &Session) -> Result<Vec<Category>
         },
     )
     .await
-    .map_err(user_error)
+}
+
+async fn categories(state: &AppState, session: &Session) -> Result<Vec<Category>, ServerFnError> {
+    categories_with(state, session).await.map_err(user_error)
 }
 
 fn category_views(categories: &[Category]) -> Vec<CategoryView> {

@@ -4,7 +4,11 @@
 use axum::{extract::State, http::header, response::IntoResponse, routing::get, Router};
 use wix_headless::catalog::ProductSearch;
 
-use super::{catalog::run_search_with, session::Session, state::AppState};
+use super::{
+    catalog::{categories_with, run_search_with},
+    session::Session,
+    state::AppState,
+};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -55,20 +59,9 @@ async fn index(State(state): State<AppState>) -> impl IntoResponse {
 
 async fn pages(State(state): State<AppState>) -> impl IntoResponse {
     let base = state.config.public_url.clone();
-    let wix = state.wix.clone();
-    let session = Session::anonymous();
-    let categories = super::calls::catalog_call(
-        &state,
-        &session,
-        &state.catalog_cache.categories,
-        "all".into(),
-        |token| {
-            let wix = wix.clone();
-            async move { wix.query_categories(&token).await }
-        },
-    )
-    .await
-    .unwrap_or_default();
+    let categories = categories_with(&state, &Session::anonymous())
+        .await
+        .unwrap_or_default();
     let urls = std::iter::once(format!("{base}/")).chain(
         categories
             .into_iter()

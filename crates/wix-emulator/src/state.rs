@@ -1,7 +1,7 @@
 //! Shared state of a running emulator, and the settings tests may change at run time.
 
 use std::{
-    collections::BTreeMap,
+    collections::{BTreeMap, HashMap},
     sync::{Arc, Mutex, RwLock},
 };
 
@@ -65,7 +65,12 @@ pub struct Inner {
     pub counters: Mutex<BTreeMap<String, u64>>,
     /// `http://host:port` of this emulator, for the hosted pages' absolute URLs.
     pub base_url: String,
+    /// Serialised catalog answers by request (see `routes::products`).
+    responses: Mutex<HashMap<String, axum::body::Bytes>>,
 }
+
+/// Distinct catalog requests kept; the cache starts over when full.
+const MAX_CACHED_RESPONSES: usize = 4096;
 
 impl std::ops::Deref for AppState {
     type Target = Inner;
@@ -82,6 +87,7 @@ impl AppState {
             settings: RwLock::new(settings),
             counters: Mutex::new(BTreeMap::new()),
             base_url,
+            responses: Mutex::new(HashMap::new()),
         }))
     }
 
@@ -110,6 +116,22 @@ impl AppState {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    pub fn cached_response(&self, key: &str) -> Option<axum::body::Bytes> {
+        self.responses
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .cloned()
+    }
+
+    pub fn cache_response(&self, key: String, bytes: axum::body::Bytes) {
+        let mut responses = self.responses.lock().unwrap_or_else(|e| e.into_inner());
+        if responses.len() >= MAX_CACHED_RESPONSES {
+            responses.clear();
+        }
+        responses.insert(key, bytes);
     }
 
     pub fn reset_counters(&self) {

@@ -168,7 +168,12 @@ pub struct AuthCode {
 
 pub struct Store {
     connection: Mutex<Connection>,
+    /// Access tokens seen recently: every API call checks one, so they skip SQLite.
+    token_cache: std::sync::RwLock<std::collections::HashMap<String, (Identity, i64)>>,
 }
+
+/// Cached access tokens before the cache starts over.
+const MAX_CACHED_TOKENS: usize = 100_000;
 
 impl Store {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
@@ -186,6 +191,7 @@ impl Store {
         migrate(&mut connection)?;
         Ok(Self {
             connection: Mutex::new(connection),
+            token_cache: Default::default(),
         })
     }
 
@@ -254,7 +260,15 @@ impl Store {
         &self,
         token: &str,
     ) -> Result<Option<(Identity, i64)>, StoreError> {
-        Ok(self
+        if let Some(hit) = self
+            .token_cache
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(token)
+        {
+            return Ok(Some(hit.clone()));
+        }
+        let found = self
             .lock()
             .query_row(
                 "SELECT i.id, i.kind, a.expires_at FROM access_tokens a
@@ -277,7 +291,19 @@ impl Store {
                     },
                     expires_at,
                 )
-            }))
+            });
+        if let Some(found) = &found {
+            self.remember_token(token, found.clone());
+        }
+        Ok(found)
+    }
+
+    fn remember_token(&self, token: &str, entry: (Identity, i64)) {
+        let mut cache = self.token_cache.write().unwrap_or_else(|e| e.into_inner());
+        if cache.len() >= MAX_CACHED_TOKENS {
+            cache.clear();
+        }
+        cache.insert(token.to_owned(), entry);
     }
 
     pub fn current_cart(&self, identity: &Identity) -> Result<Option<CartRow>, StoreError> {

@@ -4,7 +4,8 @@
 use axum::{
     body::Bytes,
     extract::{Path, RawQuery, State},
-    http::StatusCode,
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
     routing::{get, post},
     Json, Router,
 };
@@ -73,12 +74,23 @@ fn body_from_query(query: Option<&str>) -> ApiResult<Bytes> {
     }
 }
 
-fn page_response(
-    state: &AppState,
-    kind: Kind,
-    request: CursorSearch,
-    fields: Vec<String>,
-) -> ApiResult<Json<Value>> {
+/// Query and Search answers depend only on the request body and the (immutable) catalog, so
+/// serialised answers are kept: the emulator must never be the bottleneck of a benchmark.
+fn page_response(state: &AppState, kind: Kind, body: &Bytes) -> ApiResult<Response> {
+    let key = format!("{kind:?}:{}", String::from_utf8_lossy(body));
+    if let Some(bytes) = state.cached_response(&key) {
+        return Ok(json_bytes(bytes));
+    }
+    let (request, fields) = match kind {
+        Kind::Query => {
+            let body: QueryBody = parse_body(body)?;
+            (body.query, body.fields)
+        }
+        Kind::Search => {
+            let body: SearchBody = parse_body(body)?;
+            (body.search, body.fields)
+        }
+    };
     let page = search::run(kind, request, state.catalog.visible())?;
     let fields = RequestedFields::new(fields);
     let products: Vec<Value> = page
@@ -86,45 +98,48 @@ fn page_response(
         .iter()
         .map(|p| product_view(p, &fields, Variants::Omit))
         .collect();
-    Ok(Json(
-        json!({"products": products, "pagingMetadata": page.paging_metadata}),
-    ))
+    let bytes = Bytes::from(
+        serde_json::to_vec(&json!({"products": products, "pagingMetadata": page.paging_metadata}))
+            .map_err(|e| ApiError::internal(e.to_string()))?,
+    );
+    state.cache_response(key, bytes.clone());
+    Ok(json_bytes(bytes))
+}
+
+fn json_bytes(bytes: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], bytes).into_response()
 }
 
 async fn query_post(
     State(state): State<AppState>,
     _caller: Caller,
     body: Bytes,
-) -> ApiResult<Json<Value>> {
-    let body: QueryBody = parse_body(&body)?;
-    page_response(&state, Kind::Query, body.query, body.fields)
+) -> ApiResult<Response> {
+    page_response(&state, Kind::Query, &body)
 }
 
 async fn query_get(
     State(state): State<AppState>,
     _caller: Caller,
     RawQuery(query): RawQuery,
-) -> ApiResult<Json<Value>> {
-    let body: QueryBody = parse_body(&body_from_query(query.as_deref())?)?;
-    page_response(&state, Kind::Query, body.query, body.fields)
+) -> ApiResult<Response> {
+    page_response(&state, Kind::Query, &body_from_query(query.as_deref())?)
 }
 
 async fn search_post(
     State(state): State<AppState>,
     _caller: Caller,
     body: Bytes,
-) -> ApiResult<Json<Value>> {
-    let body: SearchBody = parse_body(&body)?;
-    page_response(&state, Kind::Search, body.search, body.fields)
+) -> ApiResult<Response> {
+    page_response(&state, Kind::Search, &body)
 }
 
 async fn search_get(
     State(state): State<AppState>,
     _caller: Caller,
     RawQuery(query): RawQuery,
-) -> ApiResult<Json<Value>> {
-    let body: SearchBody = parse_body(&body_from_query(query.as_deref())?)?;
-    page_response(&state, Kind::Search, body.search, body.fields)
+) -> ApiResult<Response> {
+    page_response(&state, Kind::Search, &body_from_query(query.as_deref())?)
 }
 
 #[derive(Deserialize, Default)]

@@ -4,6 +4,7 @@
 
 mod v1;
 mod v2;
+mod wire;
 
 use reqwest::Method;
 use serde::{Deserialize, Serialize};

@@ -5,7 +5,11 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{slug_from_path, Cart, CartLine, CartTotals, CatalogReference, LineItemInput};
+use super::{
+    slug_from_path,
+    wire::{DescriptionLine, Image, PageUrl, Translatable},
+    Cart, CartLine, CartTotals, CatalogReference, LineItemInput,
+};
 use crate::{client::WixClient, error::WixError, money::Money};
 
 const BASE: &str = "/ecom/v2/carts/current";
@@ -29,47 +33,6 @@ impl ConvertedMoney {
             .unwrap_or(&self.amount);
         Money::new(amount, None, currency)
     }
-}
-
-#[derive(Deserialize, Default)]
-struct Translatable {
-    #[serde(default)]
-    original: String,
-    #[serde(default)]
-    translated: Option<String>,
-}
-
-impl Translatable {
-    fn text(&self) -> &str {
-        self.translated
-            .as_deref()
-            .filter(|t| !t.is_empty())
-            .unwrap_or(&self.original)
-    }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct DescriptionLine {
-    #[serde(default)]
-    name: Translatable,
-    #[serde(default)]
-    plain_text: Option<Translatable>,
-    #[serde(default)]
-    color_info: Option<Translatable>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct PageUrl {
-    #[serde(default)]
-    relative_path: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct Image {
-    #[serde(default)]
-    url: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -195,15 +158,7 @@ impl WireCart {
                         .attributes
                         .description_lines
                         .iter()
-                        .map(|d| {
-                            let value = d
-                                .plain_text
-                                .as_ref()
-                                .or(d.color_info.as_ref())
-                                .map(Translatable::text)
-                                .unwrap_or_default();
-                            format!("{}: {value}", d.name.text())
-                        })
+                        .map(DescriptionLine::text)
                         .collect(),
                     // Wix's clients report no image on live V2 carts (§5b.4): callers join it from the catalog.
                     image_url: line.attributes.image.and_then(|i| i.url),
