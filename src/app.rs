@@ -9,7 +9,7 @@ use leptos_router::{
 
 use crate::{
     api::cart::{AddToCart, RemoveLine, UpdateQuantity},
-    components::header::Header,
+    components::{cart_drawer::CartDrawer, header::Header},
     pages::{
         cart::CartPage, home::HomePage, not_found::NotFound, product::ProductPage,
         search::SearchPage, thank_you::ThankYouPage,
@@ -87,6 +87,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("thank-you") view=ThankYouPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
+            <CartDrawer/>
             <footer class="site-footer">
                 <p>{STORE_NAME} " · a Wix Headless storefront in Rust"</p>
             </footer>

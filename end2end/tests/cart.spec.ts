@@ -37,7 +37,7 @@ test("an absurd quantity is refused with a message", async ({ page, javaScriptEn
   // Bypass the browser's own min/max check to reach the server's.
   await page.getByLabel("Quantity").evaluate((input) => input.removeAttribute("max"));
   await page.getByLabel("Quantity").fill("100000000000");
-  await page.getByRole("button", { name: "Add to cart" }).click();
+  await page.getByRole("button", { name: "Add to cart", exact: true }).click();
   await expect(page.getByTestId("cart-notice")).toContainText("between 1 and 99");
   await expect(page.getByTestId("cart-count")).toHaveText("0");
 });
@@ -49,4 +49,16 @@ test("a tampered session cookie starts a fresh session, never an error", async (
   await expect(page.getByTestId("cart-count")).toHaveText("0");
   await addToCart(page, PRODUCT_WITHOUT_OPTIONS, javaScriptEnabled);
   await expect(page.getByTestId("cart-count")).toHaveText("1");
+});
+
+test("a product without options is added right from its card", async ({ page, javaScriptEnabled }) => {
+  await page.goto("/search?q=notebook");
+  await ready(page, javaScriptEnabled);
+  await page.getByRole("button", { name: "Add to cart Canyon Notebook" }).click();
+  await expect(page.getByTestId("cart-notice")).toContainText("Added to your cart");
+  await expect(page.getByTestId("cart-count")).toHaveText("1");
+  await expect(page).toHaveURL(/\/search\?q=notebook/);
+  // Products with options send the shopper to their page to choose.
+  await page.goto("/search?q=tee");
+  await expect(page.getByRole("button", { name: /Add to cart .* Tee/ })).toHaveCount(0);
 });

@@ -1,4 +1,4 @@
-import { test, expect, ready, setEmulator, resetEmulator, soldOutVariant, EMULATOR_ORIGIN, type Page } from "./helpers";
+import { test, expect, ready, setEmulator, resetEmulator, soldOutVariant, closeDrawer, EMULATOR_ORIGIN, type Page } from "./helpers";
 
 test.afterEach(async ({ request }) => {
   await resetEmulator(request);
@@ -22,15 +22,16 @@ async function purchaseJourney(page: Page, javaScriptEnabled: boolean, pause = 0
   await ready(page, javaScriptEnabled);
   const variant = await chooseVariant(page);
   await page.getByLabel("Quantity").fill("2");
-  await page.getByRole("button", { name: "Add to cart" }).click();
+  await page.getByRole("button", { name: "Add to cart", exact: true }).click();
   await expect(page.getByTestId("cart-notice")).toContainText("Added to your cart");
   await expect(page.getByTestId("cart-count")).toHaveText("2");
   await wait();
 
   await page.goto("/product/canyon-notebook");
   await ready(page, javaScriptEnabled);
-  await page.getByRole("button", { name: "Add to cart" }).click();
+  await page.getByRole("button", { name: "Add to cart", exact: true }).click();
   await expect(page.getByTestId("cart-count")).toHaveText("3");
+  await closeDrawer(page, javaScriptEnabled);
   await wait();
 
   await page.getByRole("link", { name: /Cart/ }).click();
@@ -85,7 +86,7 @@ test("a sold-out variant says so and adds nothing", async ({ page, request, java
   await ready(page, javaScriptEnabled);
   // The picker never offers it; force it the way a stale page or a crafted form would.
   await page.locator('input[name="variant_id"]').evaluate((input, id) => ((input as HTMLInputElement).value = id), soldOut.id);
-  await page.getByRole("button", { name: "Add to cart" }).click();
+  await page.getByRole("button", { name: "Add to cart", exact: true }).click();
   await expect(page.getByTestId("cart-notice")).toContainText("sold out or unavailable, so nothing was added");
   await expect(page.getByTestId("cart-count")).toHaveText("0");
 });
@@ -98,15 +99,15 @@ test("a sold-out combination in the URL moves to the nearest one in stock", asyn
   const pressed = await page.locator('.choice[aria-pressed="true"]').allTextContents();
   expect(pressed).toHaveLength(2);
   expect(pressed).not.toEqual(soldOut.choices.map(([, c]) => c));
-  await expect(page.getByRole("button", { name: "Add to cart" })).toBeEnabled();
-  await page.getByRole("button", { name: "Add to cart" }).click();
+  await expect(page.getByRole("button", { name: "Add to cart", exact: true })).toBeEnabled();
+  await page.getByRole("button", { name: "Add to cart", exact: true }).click();
   await expect(page.getByTestId("cart-notice")).toContainText("Added to your cart");
 });
 
 test("checkout explains a store that cannot take payments, and keeps the cart", async ({ page, request, javaScriptEnabled }) => {
   await page.goto("/product/canyon-notebook");
   await ready(page, javaScriptEnabled);
-  await page.getByRole("button", { name: "Add to cart" }).click();
+  await page.getByRole("button", { name: "Add to cart", exact: true }).click();
   await expect(page.getByTestId("cart-count")).toHaveText("1");
   await setEmulator(request, { paymentsDisabled: true });
   await page.goto("/cart");

@@ -33,8 +33,18 @@ export async function addToCart(page: Page, slug: string, javaScriptEnabled: boo
   await page.goto(`/product/${slug}`);
   await ready(page, javaScriptEnabled);
   await page.getByLabel("Quantity").fill(quantity);
-  await page.getByRole("button", { name: "Add to cart" }).click();
+  await page.getByRole("button", { name: "Add to cart", exact: true }).click();
   await expect(page.getByTestId("cart-notice")).toContainText(/added/i);
+  await closeDrawer(page, javaScriptEnabled);
+}
+
+/** Hydrated, a successful add opens the cart drawer; Escape closes it. */
+export async function closeDrawer(page: Page, javaScriptEnabled: boolean) {
+  if (!javaScriptEnabled) return;
+  const drawer = page.getByRole("dialog", { name: "Your cart" });
+  await expect(drawer).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(drawer).toBeHidden();
 }
 
 /**

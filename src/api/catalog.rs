@@ -20,7 +20,10 @@ pub struct ImageView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProductCard {
+    pub id: String,
     pub slug: String,
+    /// Products with options are added from their page, where a variant is chosen.
+    pub has_options: bool,
     pub name: String,
     pub image: Option<ImageView>,
     /// Formatted (`$27.00`, or `From $27.00` when variants differ).

@@ -1,8 +1,9 @@
-//! Product cards in a grid.
+//! Product cards in a grid; products without options can be added right from the card.
 
-use leptos::prelude::*;
+use leptos::{form::ActionForm, prelude::*};
+use leptos_router::hooks::use_location;
 
-use crate::api::catalog::ProductCard;
+use crate::{api::catalog::ProductCard, app::CartActions};
 
 #[component]
 pub fn ProductGrid(products: Vec<ProductCard>) -> impl IntoView {
@@ -16,6 +17,28 @@ pub fn ProductGrid(products: Vec<ProductCard>) -> impl IntoView {
 #[component]
 pub fn ProductCardView(product: ProductCard) -> impl IntoView {
     let href = format!("/product/{}", product.slug);
+    let quick_add = (!product.has_options && product.in_stock).then(|| {
+        let add = expect_context::<CartActions>().add;
+        let location = use_location();
+        // Without JavaScript the browser comes back here, the outcome in the URL.
+        let search = location.search.get_untracked();
+        let return_to = match search.trim_start_matches('?') {
+            "" => location.pathname.get_untracked(),
+            query => format!("{}?{query}", location.pathname.get_untracked()),
+        };
+        let (id, name) = (product.id.clone(), product.name.clone());
+        view! {
+            <ActionForm action=add>
+                <input type="hidden" name="product_id" value=id/>
+                <input type="hidden" name="variant_id" value=""/>
+                <input type="hidden" name="quantity" value="1"/>
+                <input type="hidden" name="return_to" value=return_to/>
+                <button type="submit" class="quick-add" disabled=move || add.pending().get()>
+                    "Add to cart" <span class="visually-hidden">{format!(" {name}")}</span>
+                </button>
+            </ActionForm>
+        }
+    });
     view! {
         <article class="product-card">
             <a href=href>
@@ -29,6 +52,33 @@ pub fn ProductCardView(product: ProductCard) -> impl IntoView {
                 {product.compare_at.map(|was| view! { " " <s class="compare-at" aria-label=format!("was {was}")>{was.clone()}</s> })}
             </p>
             {(!product.in_stock).then(|| view! { <p class="stock">"Sold out"</p> })}
+            {quick_add}
         </article>
+    }
+}
+
+/// What the last add from a listing did: from the action once hydrated, else from `?cart=`.
+#[component]
+pub fn ListingCartNotice() -> impl IntoView {
+    use crate::api::cart::CartNotice;
+    use crate::components::status::error_message;
+    let add = expect_context::<CartActions>().add;
+    let query = leptos_router::hooks::use_query_map();
+    let message = move || match add.value().get() {
+        Some(Ok(outcome)) => Some((
+            outcome.notice().message().to_owned(),
+            outcome.notice().is_success(),
+        )),
+        Some(Err(error)) => Some((error_message(&error), false)),
+        None => query
+            .read()
+            .get("cart")
+            .and_then(|c| CartNotice::from_code(&c))
+            .map(|n| (n.message().to_owned(), n.is_success())),
+    };
+    view! {
+        <p class="cart-notice" role="status" aria-live="polite" data-testid="cart-notice">
+            {move || message().map(|(text, ok)| view! { <span class=if ok { "ok" } else { "problem" }>{text}</span> })}
+        </p>
     }
 }

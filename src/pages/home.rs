@@ -7,7 +7,7 @@ use crate::{
     api::catalog::get_home,
     app::STORE_NAME,
     components::{
-        product_card::ProductGrid,
+        product_card::{ListingCartNotice, ProductGrid},
         status::{error_message, Unavailable},
     },
 };
@@ -27,6 +27,7 @@ pub fn HomePage() -> impl IntoView {
                     <button type="submit">"Search"</button>
                 </form>
             </div>
+            <ListingCartNotice/>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match home.await {

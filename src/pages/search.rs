@@ -17,7 +17,7 @@ use crate::{
         search_query::{with_query, SearchQuery, Sort},
     },
     components::{
-        product_card::ProductGrid,
+        product_card::{ListingCartNotice, ProductGrid},
         status::{error_message, Unavailable},
     },
     pages::not_found::NotFound,
@@ -89,6 +89,7 @@ pub fn SearchPage() -> impl IntoView {
                     placeholder="Try “linen” or “mug”" on:input=on_input/>
                 <button type="submit">"Search"</button>
             </form>
+            <ListingCartNotice/>
             <Transition fallback=|| view! { <p class="loading">"Loading products…"</p> }>
                 {move || Suspend::new(async move {
                     match results.await {

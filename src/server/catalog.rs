@@ -267,7 +267,9 @@ fn image(item: &MediaItem, fallback_alt: &str) -> Option<ImageView> {
 
 pub fn card(product: &Product) -> ProductCard {
     ProductCard {
+        id: product.id.clone(),
         slug: product.slug.clone(),
+        has_options: !product.options.is_empty(),
         name: product.name.clone(),
         image: product.main_image().and_then(|m| image(m, &product.name)),
         price: range_label(product.actual_price_range.as_ref()),

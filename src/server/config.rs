@@ -15,7 +15,8 @@ pub enum WixBackend {
 pub struct EmbeddedEmulator {
     pub listen: SocketAddr,
     pub db_path: PathBuf,
-    pub access_token_ttl_secs: u64,
+    /// Token lifetime and faults at start-up (`WIX_EMULATOR_SETTINGS`, `WIX_EMULATOR_TOKEN_TTL`).
+    pub settings: wix_emulator::Settings,
     pub admin_enabled: bool,
 }
 
@@ -97,12 +98,7 @@ impl Config {
                 db_path: get("WIX_EMULATOR_DB")
                     .map(PathBuf::from)
                     .unwrap_or_else(|| data_dir.join("wix-emulator.sqlite")),
-                access_token_ttl_secs: parse(
-                    &get,
-                    "WIX_EMULATOR_TOKEN_TTL",
-                    "a number of seconds",
-                )?
-                .unwrap_or(14_400),
+                settings: emulator_settings(&get)?,
                 admin_enabled: parse(&get, "WIX_EMULATOR_ADMIN", "true or false")?.unwrap_or(false),
             }),
         };
@@ -149,6 +145,25 @@ impl Config {
             development,
         })
     }
+}
+
+/// `WIX_EMULATOR_SETTINGS` (JSON, the shape of `GET /_emulator/settings`), then
+/// `WIX_EMULATOR_TOKEN_TTL` on top.
+fn emulator_settings(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<wix_emulator::Settings, ConfigError> {
+    let mut settings = match get("WIX_EMULATOR_SETTINGS") {
+        Some(json) => serde_json::from_str(&json).map_err(|_| ConfigError::Invalid {
+            name: "WIX_EMULATOR_SETTINGS",
+            expected: "emulator settings JSON such as {\"latencyMs\": 50}",
+            value: json,
+        })?,
+        None => wix_emulator::Settings::default(),
+    };
+    if let Some(ttl) = parse(get, "WIX_EMULATOR_TOKEN_TTL", "a number of seconds")? {
+        settings.access_token_ttl_secs = ttl;
+    }
+    Ok(settings)
 }
 
 fn parse<T: std::str::FromStr>(
@@ -220,6 +235,34 @@ mod tests {
         assert!(
             matches!(config.backend, WixBackend::Remote { ref base_url, .. } if base_url == "https://www.wixapis.com")
         );
+    }
+
+    #[test]
+    fn emulator_settings_come_from_json_with_the_ttl_on_top() {
+        let config = config(
+            &[
+                (
+                    "WIX_EMULATOR_SETTINGS",
+                    r#"{"latencyMs": 50, "errorRate": 0.5}"#,
+                ),
+                ("WIX_EMULATOR_TOKEN_TTL", "5"),
+            ],
+            true,
+        )
+        .expect("valid");
+        let WixBackend::Embedded(embedded) = config.backend else {
+            panic!("embedded")
+        };
+        assert_eq!(embedded.settings.latency_ms, 50);
+        assert_eq!(embedded.settings.error_rate, 0.5);
+        assert_eq!(embedded.settings.access_token_ttl_secs, 5);
+        let error = super::Config::from_lookup(
+            |k| (k == "WIX_EMULATOR_SETTINGS").then(|| "{nope".to_owned()),
+            "127.0.0.1:3000".parse().expect("addr"),
+            true,
+        )
+        .expect_err("invalid JSON");
+        assert!(error.to_string().contains("WIX_EMULATOR_SETTINGS"));
     }
 
     #[test]

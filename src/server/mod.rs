@@ -87,7 +87,7 @@ async fn serve() -> Result<(), StartupError> {
                 wix_emulator::EmulatorConfig {
                     db_path: embedded.db_path.clone(),
                     catalog_path: None,
-                    access_token_ttl_secs: embedded.access_token_ttl_secs,
+                    settings: embedded.settings.clone(),
                     admin_enabled: embedded.admin_enabled,
                 },
                 embedded.listen,

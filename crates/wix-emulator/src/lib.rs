@@ -28,19 +28,20 @@ pub struct EmulatorConfig {
     pub db_path: PathBuf,
     /// Catalog file (`{"categories": [...], "products": [...]}`); `None` loads the bundled demo.
     pub catalog_path: Option<PathBuf>,
-    /// Lifetime of newly issued access tokens.
-    pub access_token_ttl_secs: u64,
+    /// Start-up settings: access-token lifetime and faults (changeable later through the admin
+    /// endpoint or [`RunningEmulator::set_settings`]).
+    pub settings: Settings,
     /// Serve the `/_emulator` admin endpoints (counters, settings, fault injection).
     pub admin_enabled: bool,
 }
 
 impl EmulatorConfig {
-    /// Defaults matching Wix: 4-hour access tokens, admin endpoints off.
+    /// Defaults matching Wix: 4-hour access tokens, no faults, admin endpoints off.
     pub fn new(db_path: impl Into<PathBuf>) -> Self {
         Self {
             db_path: db_path.into(),
             catalog_path: None,
-            access_token_ttl_secs: 14_400,
+            settings: Settings::default(),
             admin_enabled: false,
         }
     }
@@ -82,12 +83,8 @@ impl RunningEmulator {
             None => catalog::Catalog::demo(&base_url)?,
         };
         let store = store::Store::open(&config.db_path)?;
-        let state = state::AppState::new(
-            store,
-            Arc::new(catalog),
-            Settings::new(config.access_token_ttl_secs),
-            base_url,
-        );
+        let state =
+            state::AppState::new(store, Arc::new(catalog), config.settings.clone(), base_url);
         let app = routes::router(state.clone(), config.admin_enabled);
         let task = tokio::spawn(async move {
             let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {

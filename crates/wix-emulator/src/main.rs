@@ -1,7 +1,7 @@
 //! `cargo run -p wix-emulator`: the Wix API emulator as a standalone server.
 
 use clap::Parser;
-use wix_emulator::{EmulatorConfig, RunningEmulator};
+use wix_emulator::{EmulatorConfig, RunningEmulator, Settings};
 
 #[derive(Parser)]
 #[command(
@@ -21,9 +21,13 @@ struct Args {
     /// Product catalog in Wix's REST product JSON shape; the bundled demo catalog when absent.
     #[arg(long, env = "WIX_EMULATOR_CATALOG")]
     catalog: Option<std::path::PathBuf>,
-    /// Lifetime of access tokens in seconds (Wix: 14400).
-    #[arg(long, env = "WIX_EMULATOR_TOKEN_TTL", default_value_t = 14_400)]
-    token_ttl: u64,
+    /// Lifetime of access tokens in seconds (Wix: 14400); overrides `--settings`.
+    #[arg(long, env = "WIX_EMULATOR_TOKEN_TTL")]
+    token_ttl: Option<u64>,
+    /// Start-up settings as JSON, the shape of `GET /_emulator/settings`, e.g.
+    /// `{"latencyMs": 50, "jitterMs": 20, "errorRate": 0.1}`.
+    #[arg(long, env = "WIX_EMULATOR_SETTINGS")]
+    settings: Option<String>,
     /// Enable the admin endpoints under /_emulator (fault injection, counters).
     #[arg(long, env = "WIX_EMULATOR_ADMIN", default_value_t = false)]
     admin: bool,
@@ -37,10 +41,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .init();
     let args = Args::parse();
+    let mut settings: Settings = match &args.settings {
+        Some(json) => serde_json::from_str(json)
+            .map_err(|e| format!("--settings is not valid settings JSON: {e}"))?,
+        None => Settings::default(),
+    };
+    if let Some(ttl) = args.token_ttl {
+        settings.access_token_ttl_secs = ttl;
+    }
     let config = EmulatorConfig {
         db_path: args.db,
         catalog_path: args.catalog,
-        access_token_ttl_secs: args.token_ttl,
+        settings,
         admin_enabled: args.admin,
     };
     let emulator = RunningEmulator::start(config, args.listen).await?;

@@ -1,0 +1,26 @@
+import AxeBuilder from "@axe-core/playwright";
+import { test, expect, ready, PRODUCT_WITHOUT_OPTIONS } from "./helpers";
+
+test("adding opens the cart drawer: a modal dialog that traps focus, closes on Escape and gives focus back", async ({ page }) => {
+  await page.goto(`/product/${PRODUCT_WITHOUT_OPTIONS}`);
+  await ready(page, true);
+  const add = page.getByRole("button", { name: "Add to cart", exact: true });
+  await add.focus();
+  await add.press("Enter");
+  const drawer = page.getByRole("dialog", { name: "Your cart" });
+  await expect(drawer).toBeVisible();
+  await expect(drawer).toContainText("Canyon Notebook");
+  await expect(drawer.getByRole("link", { name: "View cart" })).toHaveAttribute("href", "/cart");
+  // Focus moves inside.
+  expect(await drawer.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+  // Four controls: close, View cart, Check out, Continue shopping; the page behind is inert.
+  for (let i = 0; i < 3; i++) {
+    await page.keyboard.press("Tab");
+    expect(await drawer.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+  }
+  const axe = await new AxeBuilder({ page }).include(".cart-drawer").analyze();
+  expect(axe.violations.map((v) => v.id)).toEqual([]);
+  await page.keyboard.press("Escape");
+  await expect(drawer).toBeHidden();
+  await expect(add).toBeFocused();
+});
