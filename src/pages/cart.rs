@@ -6,12 +6,16 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::cart::{get_cart, CartLineView, CartNotice, CartView, Checkout, MAX_QUANTITY},
+    api::cart::{
+        get_cart, CartLineView, CartNotice, CartView, Checkout, UpdateQuantity, MAX_QUANTITY,
+    },
     app::CartActions,
     components::status::{error_message, Unavailable},
 };
 
 const RETURN_TO: &str = "/cart";
+/// Quiet time after the last stepper click before the quantity goes to Wix.
+const QUANTITY_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(400);
 
 #[component]
 pub fn CartPage() -> impl IntoView {
@@ -104,38 +108,60 @@ fn CartLine(line: CartLineView) -> impl IntoView {
     let quantity_id = format!("quantity-{}", line.id);
     let name = line.name.clone();
     let line_id = line.id.clone();
-    let step = |quantity: u32,
-                label: &'static str,
-                text: &'static str,
-                line_id: String,
-                name: String| {
+    // Hydrated, the steppers are optimistic and debounced: clicks change the shown quantity at
+    // once and one update goes to Wix after a pause; the cart Wix returns then replaces the
+    // line, reconciling it. Without JavaScript each stepper is a form posting n ± 1.
+    let shown = RwSignal::new(line.quantity);
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+    let schedule = {
+        let line_id = line_id.clone();
+        move |quantity: u32| {
+            shown.set(quantity);
+            if let Some(handle) = timer.get_value() {
+                handle.clear();
+            }
+            let line_id = line_id.clone();
+            let handle = set_timeout_with_handle(
+                move || {
+                    update.dispatch(UpdateQuantity {
+                        line_id,
+                        quantity: quantity.to_string(),
+                        return_to: RETURN_TO.to_owned(),
+                    });
+                },
+                QUANTITY_DEBOUNCE,
+            )
+            .ok();
+            timer.set_value(handle);
+        }
+    };
+    let step = |delta: i32, label: &'static str, text: &'static str| {
+        let bounded =
+            move |quantity: u32| (quantity as i32 + delta).clamp(1, MAX_QUANTITY as i32) as u32;
+        let schedule = schedule.clone();
+        let (form_line_id, aria_label) = (line_id.clone(), format!("{label} {name}"));
         view! {
             <ActionForm action=update>
-                <input type="hidden" name="line_id" value=line_id/>
-                <input type="hidden" name="quantity" value=quantity/>
+                <input type="hidden" name="line_id" value=form_line_id/>
+                <input type="hidden" name="quantity" value=bounded(line.quantity)/>
                 <input type="hidden" name="return_to" value=RETURN_TO/>
-                <button type="submit" class="step" aria-label=format!("{label} {name}") disabled=busy>{text}</button>
+                <button
+                    type="submit"
+                    class="step"
+                    aria-label=aria_label
+                    disabled=move || bounded(shown.get()) == shown.get() || remove.pending().get()
+                    on:click=move |ev: leptos::ev::MouseEvent| {
+                        ev.prevent_default();
+                        schedule(bounded(shown.get_untracked()));
+                    }
+                >
+                    {text}
+                </button>
             </ActionForm>
         }
     };
-    let fewer = (line.quantity > 1).then(|| {
-        step(
-            line.quantity - 1,
-            "One fewer",
-            "−",
-            line_id.clone(),
-            name.clone(),
-        )
-    });
-    let more = (line.quantity < MAX_QUANTITY).then(|| {
-        step(
-            line.quantity + 1,
-            "One more",
-            "+",
-            line_id.clone(),
-            name.clone(),
-        )
-    });
+    let fewer = step(-1, "One fewer", "−");
+    let more = step(1, "One more", "+");
     let (update_id, remove_id) = (line_id.clone(), line_id);
     view! {
         <li class="cart-line" class:unavailable=!line.available data-testid="cart-line">
@@ -160,7 +186,8 @@ fn CartLine(line: CartLineView) -> impl IntoView {
                     <input type="hidden" name="line_id" value=update_id/>
                     <input type="hidden" name="return_to" value=RETURN_TO/>
                     <label for=quantity_id.clone() class="visually-hidden">{format!("Quantity of {}", line.name)}</label>
-                    <input id=quantity_id name="quantity" type="number" min="1" max=MAX_QUANTITY value=line.quantity inputmode="numeric" required/>
+                    <input id=quantity_id name="quantity" type="number" min="1" max=MAX_QUANTITY value=line.quantity
+                        prop:value=move || shown.get().to_string() inputmode="numeric" required/>
                     <button type="submit" disabled=busy>"Update"</button>
                 </ActionForm>
                 {more}
