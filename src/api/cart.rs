@@ -111,6 +111,16 @@ impl CartNotice {
     pub fn is_success(self) -> bool {
         matches!(self, Self::Added | Self::Updated | Self::Removed)
     }
+
+    /// What a quantity change did, from the line in the cart Wix returned: Wix may cap the
+    /// quantity, or the line may be gone (another tab removed it).
+    pub fn after_quantity_change(requested: u32, returned: Option<u32>) -> Self {
+        match returned {
+            Some(quantity) if quantity < requested => Self::QuantityCapped,
+            Some(_) => Self::Updated,
+            None => Self::LineGone,
+        }
+    }
 }
 
 impl AddToCartOutcome {
@@ -250,6 +260,48 @@ mod tests {
             AddToCartOutcome::from_quantities(2, 2, 1, 2),
             AddToCartOutcome::NotAdded { item_count: 2 }
         );
+    }
+
+    #[test]
+    fn quantity_changes_are_reported_as_wix_applied_them() {
+        assert_eq!(
+            CartNotice::after_quantity_change(3, Some(3)),
+            CartNotice::Updated
+        );
+        assert_eq!(
+            CartNotice::after_quantity_change(120, Some(99)),
+            CartNotice::QuantityCapped
+        );
+        assert_eq!(
+            CartNotice::after_quantity_change(2, None),
+            CartNotice::LineGone
+        );
+    }
+
+    #[test]
+    fn unavailable_lines_block_checkout() {
+        let line = |available| CartLineView {
+            id: "l".into(),
+            name: "n".into(),
+            slug: None,
+            image: None,
+            options: vec![],
+            quantity: 1,
+            unit_price: "$1.00".into(),
+            full_price: None,
+            line_total: "$1.00".into(),
+            available,
+        };
+        let cart = |lines| CartView {
+            lines,
+            item_count: 1,
+            subtotal: "$1.00".into(),
+            discount: None,
+            total: "$1.00".into(),
+        };
+        assert!(cart(vec![line(true)]).can_check_out());
+        assert!(!cart(vec![line(true), line(false)]).can_check_out());
+        assert!(!cart(vec![]).can_check_out());
     }
 
     #[test]

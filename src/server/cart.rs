@@ -146,11 +146,9 @@ pub async fn set_quantity(
         })
         .await;
         Ok(match updated {
-            Ok(Some(cart)) => match cart.line(&line_id) {
-                Some(line) if line.quantity < quantity => CartNotice::QuantityCapped,
-                Some(_) => CartNotice::Updated,
-                None => CartNotice::LineGone,
-            },
+            Ok(Some(cart)) => {
+                CartNotice::after_quantity_change(quantity, cart.line(&line_id).map(|l| l.quantity))
+            }
             Ok(None) => CartNotice::LineGone,
             Err(error) if is_gone(&error) => CartNotice::LineGone,
             Err(error) => return Err(user_error(error)),
