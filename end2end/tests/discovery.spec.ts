@@ -80,3 +80,15 @@ test("robots.txt keeps search and cart out; the sitemap lists every product", as
   const pages = await (await request.get("/sitemap-pages.xml")).text();
   expect(pages).toContain("/category/kitchen");
 });
+
+test("pages name their canonical URL and describe themselves", async ({ page }) => {
+  await page.goto("/category/kitchen?sort=price-asc&min=10");
+  await expect(page.locator('link[rel="canonical"]')).toHaveAttribute("href", "/category/kitchen");
+  await expect(page.locator('meta[name="description"]')).toHaveAttribute("content", /Kitchen/);
+  await page.goto("/product/willow-hoodie?Color=Sky");
+  await expect(page.locator('link[rel="canonical"]')).toHaveAttribute("href", "/product/willow-hoodie");
+  const ld = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!);
+  expect(ld[0]["@type"]).toBe("Product");
+  expect(ld[0].offers.length).toBeGreaterThan(1);
+  expect(ld[1]["@type"]).toBe("BreadcrumbList");
+});

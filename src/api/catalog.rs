@@ -16,6 +16,28 @@ pub struct ImageView {
     pub alt: String,
     pub width: u32,
     pub height: u32,
+    /// Resized variants for Wix media URLs (`srcset`); `None` for other hosts.
+    pub srcset: Option<String>,
+}
+
+/// Wix media resizing: `https://static.wixstatic.com/media/<file>` serves scaled copies at
+/// `…/media/<file>/v1/fill/w_<w>,h_<h>,al_c,q_80/<file>`. Square crops for square originals,
+/// proportional heights otherwise.
+pub fn wix_srcset(url: &str, width: u32, height: u32) -> Option<String> {
+    let file = url.strip_prefix("https://static.wixstatic.com/media/")?;
+    if file.is_empty() || file.contains('/') || width == 0 || height == 0 {
+        return None;
+    }
+    let sizes: Vec<String> = [240u32, 480, 960]
+        .into_iter()
+        .filter(|w| *w < width)
+        .map(|w| {
+            let h = (u64::from(w) * u64::from(height) / u64::from(width)) as u32;
+            format!("{url}/v1/fill/w_{w},h_{h},al_c,q_80/{file} {w}w")
+        })
+        .chain(std::iter::once(format!("{url} {width}w")))
+        .collect();
+    Some(sizes.join(", "))
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -125,6 +147,31 @@ pub async fn get_product(slug: String) -> Result<Option<ProductDetail>, ServerFn
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wix_media_gets_resized_variants() {
+        let set = wix_srcset(
+            "https://static.wixstatic.com/media/22e53e_abc~mv2.jpg",
+            1000,
+            500,
+        )
+        .expect("wix media");
+        assert_eq!(
+            set,
+            "https://static.wixstatic.com/media/22e53e_abc~mv2.jpg/v1/fill/w_240,h_120,al_c,q_80/22e53e_abc~mv2.jpg 240w, \
+             https://static.wixstatic.com/media/22e53e_abc~mv2.jpg/v1/fill/w_480,h_240,al_c,q_80/22e53e_abc~mv2.jpg 480w, \
+             https://static.wixstatic.com/media/22e53e_abc~mv2.jpg/v1/fill/w_960,h_480,al_c,q_80/22e53e_abc~mv2.jpg 960w, \
+             https://static.wixstatic.com/media/22e53e_abc~mv2.jpg 1000w"
+        );
+        assert_eq!(
+            wix_srcset("http://127.0.0.1:3001/media/x.svg", 800, 800),
+            None
+        );
+        assert_eq!(
+            wix_srcset("https://static.wixstatic.com/media/a/b.jpg", 800, 800),
+            None
+        );
+    }
 
     #[test]
     fn huge_queries_are_clamped() {

@@ -43,7 +43,8 @@ pub fn ProductCardView(product: ProductCard) -> impl IntoView {
         <article class="product-card">
             <a href=href>
                 {product.image.map(|image| view! {
-                    <img src=image.url alt=image.alt width=image.width height=image.height loading="lazy"/>
+                    <img src=image.url srcset=image.srcset sizes="(max-width: 40rem) 50vw, 240px"
+                        alt=image.alt width=image.width height=image.height loading="lazy"/>
                 })}
                 <h2 class="product-name">{product.name}</h2>
             </a>

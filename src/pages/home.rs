@@ -1,7 +1,7 @@
 //! `/`: categories, featured and newest products.
 
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::{Link, Meta, Title};
 
 use crate::{
     api::catalog::get_home,
@@ -18,6 +18,7 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Title text=STORE_NAME/>
         <Meta name="description" content="Everyday goods made well: apparel, home, kitchen, stationery and more."/>
+        <Link rel="canonical" href="/"/>
         <section class="home">
             <div class="hero">
                 <h1>"Everyday goods, made well"</h1>

@@ -209,6 +209,8 @@ fn ProductView(product: ProductDetail, notice: Memo<Option<CartNotice>>) -> impl
                 {p.images.iter().enumerate().map(|(index, image)| view! {
                     <img
                         src=image.url.clone()
+                        srcset=image.srcset.clone()
+                        sizes="(max-width: 40rem) 100vw, 50vw"
                         alt=image.alt.clone()
                         width=image.width
                         height=image.height

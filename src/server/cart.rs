@@ -18,7 +18,7 @@ use super::{
 use crate::{
     api::{
         cart::{parse_quantity, AddToCartOutcome, CartLineView, CartNotice, CartSummary, CartView},
-        catalog::ImageView,
+        catalog::{wix_srcset, ImageView},
     },
     url::{safe_return_path, with_query_param},
 };
@@ -217,6 +217,7 @@ pub async fn view() -> Result<Option<CartView>, ServerFnError> {
                 .image_url
                 .clone()
                 .map(|url| ImageView {
+                    srcset: wix_srcset(&url, 800, 800),
                     url,
                     alt: line.name.clone(),
                     width: 800,

@@ -14,8 +14,8 @@ use super::{
 };
 use crate::api::{
     catalog::{
-        CategoryView, ChoiceView, HomeContent, ImageView, OptionView, ProductCard, ProductDetail,
-        SearchResults, VariantView, PAGE_SIZE,
+        wix_srcset, CategoryView, ChoiceView, HomeContent, ImageView, OptionView, ProductCard,
+        ProductDetail, SearchResults, VariantView, PAGE_SIZE,
     },
     search_query::{SearchQuery, Sort},
 };
@@ -253,15 +253,20 @@ fn compare_at(product: &Product) -> Option<String> {
 fn image(item: &MediaItem, fallback_alt: &str) -> Option<ImageView> {
     let url = item.image_url()?.to_owned();
     let image = item.image.as_ref();
+    let (width, height) = (
+        image.and_then(|i| i.width).unwrap_or(800),
+        image.and_then(|i| i.height).unwrap_or(800),
+    );
     Some(ImageView {
+        srcset: wix_srcset(&url, width, height),
         url,
         alt: item
             .alt_text
             .clone()
             .or_else(|| image.and_then(|i| i.alt_text.clone()))
             .unwrap_or_else(|| fallback_alt.to_owned()),
-        width: image.and_then(|i| i.width).unwrap_or(800),
-        height: image.and_then(|i| i.height).unwrap_or(800),
+        width,
+        height,
     })
 }
 
