@@ -264,6 +264,21 @@ impl PricedLine<'_> {
         self.variant.as_ref().is_some_and(|v| v.in_stock)
     }
 
+    fn name(&self) -> &str {
+        self.product
+            .and_then(|p| p.get("name"))
+            .and_then(Value::as_str)
+            .unwrap_or("Unavailable item")
+    }
+
+    /// The price before a sale (the compare-at price), or the unit price when there is none.
+    fn full_price(&self) -> Cents {
+        self.variant
+            .as_ref()
+            .map(|v| v.full_price)
+            .unwrap_or_else(|| self.unit_price())
+    }
+
     fn unit_price(&self) -> Cents {
         self.variant.as_ref().map(|v| v.price).unwrap_or_default()
     }
@@ -420,12 +435,9 @@ pub fn cart_json(catalog: &Catalog, cart: &CartRow) -> Value {
 
 fn line_json(line: &PricedLine, symbol: &str) -> Value {
     let product = line.product;
-    let name = product
-        .and_then(|p| p.get("name"))
-        .and_then(Value::as_str)
-        .unwrap_or("Unavailable item");
+    let name = line.name();
     let price = line.unit_price();
-    let full_price = line.variant.as_ref().map(|v| v.full_price).unwrap_or(price);
+    let full_price = line.full_price();
     let status = match (&line.variant, line.available()) {
         (None, _) => "NOT_FOUND",
         (Some(_), false) => "NOT_AVAILABLE",
@@ -530,13 +542,9 @@ fn converted(amount: Cents) -> Value {
 
 /// A Cart V2 line item (§5b.4).
 fn line_v2_json(line: &PricedLine, coupon: Option<&str>) -> Value {
-    let name = line
-        .product
-        .and_then(|p| p.get("name"))
-        .and_then(Value::as_str)
-        .unwrap_or("Unavailable item");
+    let name = line.name();
     let price = line.unit_price();
-    let full_price = line.variant.as_ref().map(|v| v.full_price).unwrap_or(price);
+    let full_price = line.full_price();
     let status = match (&line.variant, line.available()) {
         (None, _) => "REMOVED_FROM_CATALOG",
         (Some(_), false) => "OUT_OF_STOCK",

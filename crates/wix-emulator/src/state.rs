@@ -31,15 +31,6 @@ pub struct Settings {
     pub payments_disabled: bool,
 }
 
-impl Settings {
-    pub fn new(access_token_ttl_secs: u64) -> Self {
-        Self {
-            access_token_ttl_secs,
-            ..Self::default()
-        }
-    }
-}
-
 impl Default for Settings {
     fn default() -> Self {
         Self {

@@ -23,6 +23,13 @@ impl Money {
         }
     }
 
+    /// An amount computed here (a sum or product of Wix's amounts), formatted in `currency`.
+    pub fn from_cents(cents: i64, currency: &str) -> Self {
+        let sign = if cents < 0 { "-" } else { "" };
+        let amount = format!("{sign}{}.{:02}", cents.abs() / 100, cents.abs() % 100);
+        Self::new(&amount, None, currency)
+    }
+
     /// The amount in minor units (cents), for comparisons and sums.
     pub fn cents(&self) -> i64 {
         parse_cents(&self.amount).unwrap_or(0)
@@ -85,5 +92,10 @@ mod tests {
         assert_eq!(Money::new("9", Some("9,00 €"), "EUR").formatted, "9,00 €");
         assert_eq!(Money::new("12.05", None, "USD").cents(), 1205);
         assert_eq!(Money::new("-2.5", None, "USD").cents(), -250);
+        assert_eq!(
+            Money::from_cents(-250, "USD"),
+            Money::new("-2.50", None, "USD")
+        );
+        assert_eq!(Money::from_cents(2705, "USD").formatted, "$27.05");
     }
 }

@@ -93,12 +93,7 @@ impl WireCart {
                     .as_ref()
                     .map(|p| money(p, &currency))
                     .unwrap_or_else(|| {
-                        let cents = unit_price.cents() * i64::from(line.quantity);
-                        Money::new(
-                            &format!("{}.{:02}", cents / 100, cents % 100),
-                            None,
-                            &currency,
-                        )
+                        Money::from_cents(unit_price.cents() * i64::from(line.quantity), &currency)
                     });
                 CartLine {
                     id: line.id,
@@ -136,11 +131,7 @@ impl WireCart {
                     .filter(|l| l.available)
                     .map(|l| l.line_total.cents())
                     .sum();
-                Money::new(
-                    &format!("{}.{:02}", cents / 100, cents % 100),
-                    None,
-                    &currency,
-                )
+                Money::from_cents(cents, &currency)
             });
         Cart {
             id: self.id,
