@@ -60,11 +60,22 @@ pub struct CategoryView {
     pub name: String,
 }
 
+/// A product option offered as a search filter, with every choice the catalog has for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptionFacet {
+    pub name: String,
+    pub choices: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchResults {
     /// The search as understood (invalid parts dropped).
     pub query: SearchQuery,
     pub products: Vec<ProductCard>,
+    /// Products matching the whole search (all pages); `None` when Wix could not count them.
+    pub total: Option<u64>,
+    /// Options to filter by (`Color`: `Black`, `White`…).
+    pub facets: Vec<OptionFacet>,
     pub next_cursor: Option<String>,
     pub prev_cursor: Option<String>,
     /// Every category, for the filter and the empty state.

@@ -1,5 +1,8 @@
-//! The search URL (`/search?q=&sort=&category=&min=&max=&in_stock=&cursor=`) parsed into what a
-//! shopper asked for. Anything invalid is ignored or clamped, never an error page.
+//! The search URL (`/search?q=&sort=&category=&min=&max=&in_stock=&<Option>=<choice>&cursor=`)
+//! parsed into what a shopper asked for. Anything invalid is ignored or clamped, never an error
+//! page.
+
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -7,6 +10,14 @@ use super::catalog::MAX_QUERY_CHARS;
 
 /// Highest price filter accepted (whole currency units).
 pub const MAX_PRICE: u32 = 100_000;
+/// Option filters (`Color=Black`) kept from one URL; a shopper narrows by a few, not dozens.
+pub const MAX_OPTION_FILTERS: usize = 4;
+/// Longest option name or choice accepted in a URL.
+const MAX_OPTION_TEXT: usize = 60;
+/// Parameters with a meaning of their own; every other one may name a product option.
+const RESERVED: [&str; 8] = [
+    "q", "sort", "category", "min", "max", "in_stock", "cursor", "cart",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Sort {
@@ -56,6 +67,8 @@ impl Sort {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+// Form encoding leaves empty collections out entirely.
+#[serde(default)]
 pub struct SearchQuery {
     pub q: String,
     pub sort: Sort,
@@ -64,6 +77,8 @@ pub struct SearchQuery {
     pub min: Option<u32>,
     pub max: Option<u32>,
     pub in_stock: bool,
+    /// Option name → choice (`Color` → `Black`). The server keeps only options the catalog has.
+    pub options: BTreeMap<String, String>,
     pub cursor: Option<String>,
 }
 
@@ -79,9 +94,29 @@ fn slug(text: Option<String>) -> Option<String> {
     })
 }
 
+fn option_text(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()
+        && text.chars().count() <= MAX_OPTION_TEXT
+        && !text.chars().any(char::is_control))
+    .then(|| text.to_owned())
+}
+
 impl SearchQuery {
-    /// Reads URL parameters through `get`.
-    pub fn parse(get: impl Fn(&str) -> Option<String>) -> Self {
+    /// Reads URL parameters; when a name repeats, the last value counts.
+    pub fn parse<K: AsRef<str>, V: AsRef<str>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
+        let mut latest: HashMap<String, String> = HashMap::new();
+        let mut options = BTreeMap::new();
+        for (key, value) in pairs {
+            let (key, value) = (key.as_ref(), value.as_ref());
+            if RESERVED.contains(&key) {
+                latest.insert(key.to_owned(), value.to_owned());
+            } else if let (Some(name), Some(choice)) = (option_text(key), option_text(value)) {
+                options.insert(name, choice);
+            }
+        }
+        options = options.into_iter().take(MAX_OPTION_FILTERS).collect();
+        let get = |key: &str| latest.get(key).cloned();
         let (mut min, mut max) = (price(get("min")), price(get("max")));
         if let (Some(low), Some(high)) = (min, max) {
             if low > high {
@@ -97,13 +132,28 @@ impl SearchQuery {
             min,
             max,
             in_stock: get("in_stock").is_some_and(|v| matches!(v.as_str(), "1" | "true" | "on")),
+            options,
             cursor: get("cursor").filter(|c| !c.is_empty() && c.len() <= 4096),
         }
     }
 
     /// Any narrowing beyond the free text.
     pub fn has_filters(&self) -> bool {
-        self.category.is_some() || self.min.is_some() || self.max.is_some() || self.in_stock
+        self.category.is_some()
+            || self.min.is_some()
+            || self.max.is_some()
+            || self.in_stock
+            || !self.options.is_empty()
+    }
+
+    /// The same search with one option filter changed (`None`: removed), from the first page.
+    pub fn with_option(&self, name: &str, choice: Option<&str>) -> Self {
+        let mut next = self.at(None);
+        match choice {
+            Some(choice) => next.options.insert(name.to_owned(), choice.to_owned()),
+            None => next.options.remove(name),
+        };
+        next
     }
 
     /// The query string of this search (defaults left out), without `?`.
@@ -127,6 +177,9 @@ impl SearchQuery {
         }
         if self.in_stock {
             parts.push("in_stock=1".into());
+        }
+        for (name, choice) in &self.options {
+            parts.push(format!("{}={}", enc(name), enc(choice)));
         }
         if let Some(cursor) = &self.cursor {
             parts.push(format!("cursor={}", enc(cursor)));
@@ -155,14 +208,9 @@ pub fn with_query(path: &str, query: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
 
     fn parse(pairs: &[(&str, &str)]) -> SearchQuery {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        SearchQuery::parse(|k| map.get(k).cloned())
+        SearchQuery::parse(pairs.iter().copied())
     }
 
     #[test]
@@ -198,16 +246,48 @@ mod tests {
             text,
             "q=linen+tee&sort=price-asc&category=apparel&min=10&in_stock=1"
         );
-        let map: HashMap<String, String> = text
+        let pairs: Vec<(String, String)> = text
             .split('&')
             .map(|p| p.split_once('=').expect("pair"))
             .map(|(k, v)| (k.to_owned(), v.replace('+', " ")))
             .collect();
-        assert_eq!(SearchQuery::parse(|k| map.get(k).cloned()), q);
+        assert_eq!(SearchQuery::parse(pairs), q);
         assert_eq!(SearchQuery::default().query_string(true), "");
         assert_eq!(
             q.query_string(false),
             "q=linen+tee&sort=price-asc&min=10&in_stock=1"
+        );
+    }
+
+    #[test]
+    fn other_parameters_are_option_filters() {
+        let q = parse(&[
+            ("Color", "Black"),
+            ("Size", " M "),
+            ("Color", "White"),
+            ("cart", "added"),
+            ("Empty", ""),
+            (&"N".repeat(61), "long name"),
+            ("Bad", "a\u{0}b"),
+        ]);
+        assert_eq!(
+            q.options.iter().collect::<Vec<_>>(),
+            [(&"Color".to_owned(), &"White".to_owned()), (&"Size".to_owned(), &"M".to_owned())],
+            "last value wins; reserved, empty, long and control-character parameters are not options"
+        );
+        assert!(q.has_filters());
+        assert_eq!(q.query_string(true), "Color=White&Size=M");
+        let many: Vec<(String, String)> =
+            (0..50).map(|i| (format!("O{i:02}"), "x".into())).collect();
+        assert_eq!(SearchQuery::parse(many).options.len(), MAX_OPTION_FILTERS);
+        let narrowed = q
+            .at(Some("abc"))
+            .with_option("Size", None)
+            .with_option("Fit", Some("Slim"));
+        assert_eq!(
+            narrowed.query_string(true),
+            "Color=White&Fit=Slim",
+            "back to the first page"
         );
     }
 }

@@ -13,7 +13,9 @@ use leptos_router::{
 
 use crate::{
     api::{
-        catalog::{normalise_query, search_products, CategoryView, SearchResults},
+        catalog::{
+            normalise_query, search_products, CategoryView, OptionFacet, ProductCard, SearchResults,
+        },
         search_query::{with_query, SearchQuery, Sort},
     },
     components::{
@@ -32,8 +34,7 @@ pub fn SearchPage() -> impl IntoView {
     // On /category/{slug} the category comes from the path.
     let fixed_category = Memo::new(move |_| params.read().get("slug"));
     let query = Memo::new(move |_| {
-        let url = url.read();
-        let mut query = SearchQuery::parse(|key| url.get(key));
+        let mut query = SearchQuery::parse(&*url.read());
         if let Some(slug) = fixed_category.get() {
             query.category = Some(slug);
         }
@@ -105,6 +106,29 @@ pub fn SearchPage() -> impl IntoView {
     }
 }
 
+/// What the live region says about the results: the total when Wix counted them, else what
+/// this page holds (`24+` when there are more pages).
+pub fn result_summary(query: &SearchQuery, total: Option<u64>, shown: usize, more: bool) -> String {
+    let count = total.unwrap_or(shown as u64);
+    if count == 0 || shown == 0 && total.is_none() {
+        return if query.q.is_empty() {
+            "No products match these filters.".to_owned()
+        } else {
+            format!("No products match “{}”.", query.q)
+        };
+    }
+    let noun = if count == 1 { "product" } else { "products" };
+    let plus = if total.is_none() && more { "+" } else { "" };
+    let mut text = format!("{count}{plus} {noun}");
+    if !query.q.is_empty() {
+        text.push_str(&format!(" for “{}”", query.q));
+    }
+    if total.is_some_and(|t| (shown as u64) < t) {
+        text.push_str(&format!(", showing {shown}"));
+    }
+    text
+}
+
 #[component]
 fn Results(page: SearchResults, base: String) -> impl IntoView {
     let query = page.query.clone();
@@ -114,24 +138,21 @@ fn Results(page: SearchResults, base: String) -> impl IntoView {
         .clone()
         .unwrap_or_else(|| "Shop".to_owned());
     let count = page.products.len();
-    let more = page.next_cursor.is_some();
-    let summary = match (count, query.q.is_empty()) {
-        (0, true) => "No products match these filters.".to_owned(),
-        (0, false) => format!("No products match “{}”.", query.q),
-        (n, q_empty) => {
-            let noun = if n == 1 { "product" } else { "products" };
-            let plus = if more { "+" } else { "" };
-            if q_empty {
-                format!("{n}{plus} {noun}")
-            } else {
-                format!("{n}{plus} {noun} for “{}”", query.q)
-            }
-        }
+    let total = page.total;
+    // Pages appended by "Load more" once hydrated; links keep paging without JavaScript.
+    let loaded = RwSignal::new(Vec::<Vec<ProductCard>>::new());
+    let next_cursor = RwSignal::new(page.next_cursor.clone());
+    let shown = move || count + loaded.with(|pages| pages.iter().map(Vec::len).sum::<usize>());
+    let summary = {
+        let query = query.clone();
+        move || result_summary(&query, total, shown(), next_cursor.with(Option::is_some))
     };
-    let page_url =
-        |cursor: &str| with_query(&base, &query.at(Some(cursor)).query_string(!in_category));
-    let prev = page.prev_cursor.as_deref().map(page_url);
-    let next = page.next_cursor.as_deref().map(page_url);
+    let page_url = {
+        let (base, query) = (base.clone(), query.clone());
+        move |cursor: &str| with_query(&base, &query.at(Some(cursor)).query_string(!in_category))
+    };
+    let prev = page.prev_cursor.as_deref().map(page_url.clone());
+    let next = move || next_cursor.get().as_deref().map(page_url.clone());
     let cleared = with_query(
         &base,
         &SearchQuery {
@@ -153,22 +174,92 @@ fn Results(page: SearchResults, base: String) -> impl IntoView {
         {in_category.then(|| view! { <h2 class="category-title">{heading.clone()}</h2> })}
         <form method="get" action=base.clone() class="filter-form">
             <input type="hidden" name="q" value=query.q.clone()/>
-            <Filters query=query.clone() categories=page.categories.clone() show_category=!in_category/>
+            <Filters query=query.clone() categories=page.categories.clone() facets=page.facets.clone() show_category=!in_category/>
         </form>
+        <ActiveOptions query=query.clone() base=base.clone() include_category=!in_category/>
         <p class="result-count" role="status" aria-live="polite" data-testid="result-count">{summary}</p>
         {(count == 0).then(|| view! { <EmptyState categories=page.categories.clone() cleared=cleared.clone() filtered=query.has_filters()/> })}
         <ProductGrid products=page.products/>
+        <For each=move || loaded.get().into_iter().enumerate() key=|(i, _)| *i let:((_, products))>
+            <ProductGrid products/>
+        </For>
+        <LoadMore query=query.clone() next_cursor loaded/>
         <nav class="pager" aria-label="Result pages">
             {prev.map(|href| view! { <a rel="prev" href=href>"← Previous"</a> })}
-            {next.map(|href| view! { <a rel="next" href=href>"Next →"</a> })}
+            {move || next().map(|href| view! { <a rel="next" href=href>"Next →"</a> })}
         </nav>
     }
+}
+
+/// Once hydrated: appends the next page of results in place. Without JavaScript it is never
+/// shown, and the "Next" link does the same job.
+#[component]
+fn LoadMore(
+    query: SearchQuery,
+    next_cursor: RwSignal<Option<String>>,
+    loaded: RwSignal<Vec<Vec<ProductCard>>>,
+) -> impl IntoView {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let problem = RwSignal::new(None::<String>);
+    let load = Action::new(move |cursor: &String| search_products(query.at(Some(cursor))));
+    Effect::new(move |_| match load.value().get() {
+        Some(Ok(more)) => {
+            problem.set(None);
+            next_cursor.set(more.next_cursor);
+            loaded.update(|pages| pages.push(more.products));
+        }
+        Some(Err(error)) => problem.set(Some(error_message(&error))),
+        None => {}
+    });
+    let on_click = move |_| {
+        if let Some(cursor) = next_cursor.get_untracked() {
+            load.dispatch(cursor);
+        }
+    };
+    view! {
+        <Show when=move || hydrated.get() && next_cursor.with(Option::is_some)>
+            <p class="load-more">
+                <button type="button" on:click=on_click disabled=move || load.pending().get()>
+                    {move || if load.pending().get() { "Loading…" } else { "Load more" }}
+                </button>
+            </p>
+        </Show>
+        {move || problem.get().map(|text| view! { <p class="notice error" role="alert">{text}</p> })}
+    }
+}
+
+/// The option filters in force, each with a link that removes it (works without JavaScript).
+#[component]
+fn ActiveOptions(query: SearchQuery, base: String, include_category: bool) -> impl IntoView {
+    let chips: Vec<_> = query
+        .options
+        .iter()
+        .map(|(name, choice)| {
+            let href = with_query(
+                &base,
+                &query.with_option(name, None).query_string(include_category),
+            );
+            (format!("{name}: {choice}"), href)
+        })
+        .collect();
+    (!chips.is_empty()).then(|| {
+        view! {
+            <ul class="active-filters" aria-label="Active filters">
+                {chips.into_iter().map(|(label, href)| view! {
+                    <li><a href=href>{label.clone()} <span aria-hidden="true">" ×"</span>
+                        <span class="visually-hidden">" (remove filter)"</span></a></li>
+                }).collect_view()}
+            </ul>
+        }
+    })
 }
 
 #[component]
 fn Filters(
     query: SearchQuery,
     categories: Vec<CategoryView>,
+    facets: Vec<OptionFacet>,
     show_category: bool,
 ) -> impl IntoView {
     let selected_category = query.category.clone().unwrap_or_default();
@@ -195,6 +286,22 @@ fn Filters(
                 <label for="max">"Max price ($)"</label>
                 <input id="max" name="max" type="number" min="0" step="1" inputmode="numeric" value=query.max.map(|m| m.to_string())/>
             </div>
+            {facets.into_iter().enumerate().map(|(i, facet)| {
+                let id = format!("option-{i}");
+                let current = query.options.get(&facet.name).cloned().unwrap_or_default();
+                view! {
+                    <div class="field">
+                        <label for=id.clone()>{facet.name.clone()}</label>
+                        <select id=id name=facet.name.clone()>
+                            <option value="" selected=current.is_empty()>"Any"</option>
+                            {facet.choices.into_iter().map(|choice| {
+                                let selected = choice == current;
+                                view! { <option value=choice.clone() selected=selected>{choice.clone()}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                }
+            }).collect_view()}
             <div class="field checkbox">
                 <input id="in_stock" name="in_stock" type="checkbox" value="1" checked=query.in_stock/>
                 <label for="in_stock">"In stock only"</label>
@@ -222,5 +329,34 @@ fn EmptyState(categories: Vec<CategoryView>, cleared: String, filtered: bool) ->
                 {categories.into_iter().map(|c| view! { <li><a href=format!("/category/{}", c.slug)>{c.name}</a></li> }).collect_view()}
             </ul>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_prefers_the_total() {
+        let query = SearchQuery::parse([("q", "mug")]);
+        let plain = SearchQuery::default();
+        assert_eq!(
+            result_summary(&plain, Some(57), 24, true),
+            "57 products, showing 24"
+        );
+        assert_eq!(
+            result_summary(&query, Some(1), 1, false),
+            "1 product for “mug”"
+        );
+        assert_eq!(result_summary(&plain, None, 24, true), "24+ products");
+        assert_eq!(
+            result_summary(&plain, Some(0), 0, false),
+            "No products match these filters."
+        );
+        assert_eq!(
+            result_summary(&query, None, 0, false),
+            "No products match “mug”."
+        );
+        assert_eq!(result_summary(&plain, Some(48), 48, false), "48 products");
     }
 }

@@ -108,6 +108,21 @@ where
             return Ok(value);
         }
     }
+    shared_catalog_call(state, cache, key, call).await
+}
+
+/// A catalog read with the server-wide anonymous token, through `cache`.
+pub async fn shared_catalog_call<T, F, Fut>(
+    state: &AppState,
+    cache: &moka::future::Cache<String, T>,
+    key: String,
+    call: F,
+) -> Result<T, WixError>
+where
+    T: Clone + Send + Sync + 'static,
+    F: Fn(String) -> Fut,
+    Fut: Future<Output = Result<T, WixError>>,
+{
     cached(cache, key, async {
         let token = state.shared_visitor.access_token(&state.wix).await?;
         match call(token.clone()).await {

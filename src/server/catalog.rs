@@ -8,14 +8,14 @@ use wix_headless::catalog::{
 };
 
 use super::{
-    calls::{app_state, catalog_call, current_session, user_error},
+    calls::{app_state, catalog_call, current_session, shared_catalog_call, user_error},
     session::Session,
     state::AppState,
 };
 use crate::api::{
     catalog::{
-        wix_srcset, CategoryView, ChoiceView, HomeContent, ImageView, OptionView, ProductCard,
-        ProductDetail, SearchResults, VariantView, PAGE_SIZE,
+        wix_srcset, CategoryView, ChoiceView, HomeContent, ImageView, OptionFacet, OptionView,
+        ProductCard, ProductDetail, SearchResults, VariantView, PAGE_SIZE,
     },
     search_query::{SearchQuery, Sort},
 };
@@ -38,6 +38,13 @@ pub fn wix_search(query: &SearchQuery, category_id: Option<&str>) -> ProductSear
     }
     if query.in_stock {
         filters.push(json!({"inventory.availabilityStatus": {"$in": ["IN_STOCK", "PARTIALLY_OUT_OF_STOCK"]}}));
+    }
+    // Wix filters option names and choice names separately (§4.2), so `Color=Black` also matches
+    // a product whose Color has no Black but another option does; rare, and still a product the
+    // shopper can choose on its page.
+    for (name, choice) in &query.options {
+        filters.push(json!({"options.name": {"$hasSome": [name]}}));
+        filters.push(json!({"options.choicesSettings.choices.name": {"$hasSome": [choice]}}));
     }
     let mut search = ProductSearch::new(PAGE_SIZE).text(&query.q);
     if !filters.is_empty() {
@@ -123,6 +130,82 @@ async fn run_search(
         .map_err(user_error)
 }
 
+/// Products read per page when collecting filter options, and pages read at most.
+const FACET_PAGE_SIZE: u32 = 100;
+const FACET_PAGES: usize = 3;
+
+/// The options products in a category (or the whole store) have, offered as filters.
+///
+/// Always read with the shared token and cached, even for visitors with a session: this is the
+/// catalog's public filter vocabulary, the same for every visitor, and reading it with a
+/// visitor's own token would cost every search view up to three more uncached calls.
+pub async fn option_facets(
+    state: &AppState,
+    category_id: Option<&str>,
+) -> Result<Vec<OptionFacet>, wix_headless::WixError> {
+    let wix = state.wix.clone();
+    let first = wix_search(&SearchQuery::default(), category_id);
+    let first = ProductSearch {
+        cursor_paging: ProductSearch::new(FACET_PAGE_SIZE).cursor_paging,
+        ..first
+    };
+    let key = category_id.unwrap_or("all").to_owned();
+    shared_catalog_call(state, &state.catalog_cache.facets, key, |token| {
+        let (wix, mut request) = (wix.clone(), first.clone());
+        async move {
+            let mut products = Vec::new();
+            for _ in 0..FACET_PAGES {
+                let page = wix.search_products(&token, &request, &[]).await?;
+                products.extend(page.products);
+                match page.paging_metadata.cursors.next {
+                    Some(cursor) => request = ProductSearch::after(FACET_PAGE_SIZE, cursor),
+                    None => break,
+                }
+            }
+            Ok(collect_facets(&products))
+        }
+    })
+    .await
+}
+
+/// Every option name (alphabetical) with its visible choices in the order products list them.
+pub fn collect_facets(products: &[Product]) -> Vec<OptionFacet> {
+    let mut facets: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+    for option in products.iter().flat_map(|p| &p.options) {
+        let choices = facets.entry(option.name.as_str()).or_default();
+        for choice in option.choices_settings.choices.iter().filter(|c| c.visible) {
+            if !choices.contains(&choice.name) {
+                choices.push(choice.name.clone());
+            }
+        }
+    }
+    facets
+        .into_iter()
+        .filter(|(_, choices)| !choices.is_empty())
+        .map(|(name, choices)| OptionFacet {
+            name: name.to_owned(),
+            choices,
+        })
+        .collect()
+}
+
+/// How many products the whole search matches (Count Products, through the shared policy).
+async fn count(
+    state: &AppState,
+    session: &Session,
+    query: &SearchQuery,
+    category_id: Option<&str>,
+) -> Result<u64, wix_headless::WixError> {
+    let request = wix_search(&query.at(None), category_id);
+    let key = serde_json::to_string(&request).unwrap_or_default();
+    let wix = state.wix.clone();
+    catalog_call(state, session, &state.catalog_cache.counts, key, |token| {
+        let (wix, request) = (wix.clone(), request.clone());
+        async move { wix.count_products(&token, &request).await }
+    })
+    .await
+}
+
 pub async fn search(mut query: SearchQuery) -> Result<SearchResults, ServerFnError> {
     let state = app_state()?;
     let session = current_session();
@@ -135,7 +218,21 @@ pub async fn search(mut query: SearchQuery) -> Result<SearchResults, ServerFnErr
         query.category = None;
     }
     let category_id = category.map(|c| c.id.as_str());
-    let page = match run_search_with(&state, &session, wix_search(&query, category_id)).await {
+    // Without the filter options the page still works: option filters are then ignored.
+    let facets = option_facets(&state, category_id)
+        .await
+        .inspect_err(|error| tracing::warn!(%error, "filter options unavailable"))
+        .unwrap_or_default();
+    query.options.retain(|name, choice| {
+        facets
+            .iter()
+            .any(|f| &f.name == name && f.choices.contains(choice))
+    });
+    let (page, total) = tokio::join!(
+        run_search_with(&state, &session, wix_search(&query, category_id)),
+        count(&state, &session, &query, category_id),
+    );
+    let page = match page {
         // A stale or hand-edited cursor: show the first page instead of an error.
         Err(error) if query.cursor.is_some() && error.is_rejection() => {
             query.cursor = None;
@@ -145,6 +242,8 @@ pub async fn search(mut query: SearchQuery) -> Result<SearchResults, ServerFnErr
     };
     Ok(SearchResults {
         products: page.products.iter().map(card).collect(),
+        total: total.ok(),
+        facets,
         next_cursor: page.paging_metadata.cursors.next,
         prev_cursor: page.paging_metadata.cursors.prev,
         category_name: category.map(|c| c.name.clone()),
@@ -470,5 +569,51 @@ mod search_tests {
         );
         let plain = serde_json::to_value(wix_search(&SearchQuery::default(), None)).expect("json");
         assert!(plain.get("filter").is_none() && plain.get("sort").is_none());
+    }
+
+    #[test]
+    fn option_filters_name_the_option_and_the_choice() {
+        let query = SearchQuery::parse([("Color", "Black")]);
+        let body = serde_json::to_value(wix_search(&query, None)).expect("json");
+        assert_eq!(
+            body["filter"],
+            json!({"$and": [
+                {"options.name": {"$hasSome": ["Color"]}},
+                {"options.choicesSettings.choices.name": {"$hasSome": ["Black"]}},
+            ]})
+        );
+    }
+
+    #[test]
+    fn facets_merge_options_across_products() {
+        let product = |options: serde_json::Value| -> Product {
+            serde_json::from_value(json!({"id": "p", "name": "P", "slug": "p", "options": options}))
+                .expect("product")
+        };
+        let choice =
+            |name: &str, visible: bool| json!({"choiceId": name, "name": name, "visible": visible});
+        let products = [
+            product(
+                json!([{"id": "s", "name": "Size", "choicesSettings": {"choices": [choice("S", true), choice("M", true)]}}]),
+            ),
+            product(json!([
+                {"id": "c", "name": "Color", "choicesSettings": {"choices": [choice("Black", true), choice("Gold", false)]}},
+                {"id": "s", "name": "Size", "choicesSettings": {"choices": [choice("M", true), choice("L", true)]}},
+            ])),
+            product(json!([])),
+        ];
+        assert_eq!(
+            collect_facets(&products),
+            [
+                OptionFacet {
+                    name: "Color".into(),
+                    choices: vec!["Black".into()]
+                },
+                OptionFacet {
+                    name: "Size".into(),
+                    choices: vec!["S".into(), "M".into(), "L".into()]
+                },
+            ]
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 use std::{sync::Arc, time::Duration};
 
+use crate::api::catalog::OptionFacet;
 use moka::future::Cache;
 use serde::Serialize;
 use wix_headless::{
@@ -14,6 +15,8 @@ pub struct CatalogCache {
     pub searches: Cache<String, ProductPage>,
     pub products: Cache<String, Option<Product>>,
     pub categories: Cache<String, Vec<Category>>,
+    pub counts: Cache<String, u64>,
+    pub facets: Cache<String, Vec<OptionFacet>>,
 }
 
 impl CatalogCache {
@@ -23,6 +26,8 @@ impl CatalogCache {
             searches: bounded(ttl, max_bytes),
             products: bounded(ttl, max_bytes),
             categories: bounded(ttl, max_bytes),
+            counts: bounded(ttl, max_bytes),
+            facets: bounded(ttl, max_bytes),
         }
     }
 }

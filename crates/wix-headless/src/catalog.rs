@@ -379,6 +379,24 @@ struct SearchBody<'a> {
     fields: &'a [&'a str],
 }
 
+/// Count Products' body (§4.1): the filter and free text of a search.
+#[derive(Serialize)]
+struct CountBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    filter: Option<&'a Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    search: Option<&'a FreeTextSearch>,
+}
+
+impl<'a> CountBody<'a> {
+    fn of(search: &'a ProductSearch) -> Self {
+        Self {
+            filter: search.filter.as_ref(),
+            search: search.search.as_ref(),
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct ProductEnvelope {
     product: Product,
@@ -392,13 +410,35 @@ impl WixClient {
         search: &ProductSearch,
         fields: &[&str],
     ) -> Result<ProductPage, WixError> {
-        self.send(
+        self.read(
             Method::POST,
             "/stores/v3/products/search",
             Some(access_token),
             Some(&SearchBody { search, fields }),
         )
         .await
+    }
+
+    /// `POST /stores/v3/products/count`: how many products the filter and free text of `search`
+    /// match (its sort and paging play no part). Search Products has no total of its own.
+    pub async fn count_products(
+        &self,
+        access_token: &str,
+        search: &ProductSearch,
+    ) -> Result<u64, WixError> {
+        #[derive(Deserialize)]
+        struct Count {
+            count: u64,
+        }
+        let count: Count = self
+            .read(
+                Method::POST,
+                "/stores/v3/products/count",
+                Some(access_token),
+                Some(&CountBody::of(search)),
+            )
+            .await?;
+        Ok(count.count)
     }
 
     /// `GET /stores/v3/products/slug/{slug}`; `Ok(None)` for an unknown slug.
@@ -415,7 +455,7 @@ impl WixClient {
             path.push_str(field);
         }
         match self
-            .send::<(), ProductEnvelope>(Method::GET, &path, Some(access_token), None)
+            .read::<(), ProductEnvelope>(Method::GET, &path, Some(access_token), None)
             .await
         {
             Ok(envelope) => Ok(Some(envelope.product)),
@@ -469,6 +509,23 @@ mod tests {
     }
 
     #[test]
+    fn count_sends_the_filter_and_text_of_a_search() {
+        let search = ProductSearch::new(24)
+            .text("mug")
+            .filter(serde_json::json!({"visible": true}))
+            .sort("name", SortOrder::Ascending);
+        assert_eq!(
+            serde_json::to_value(CountBody::of(&search)).expect("serialises"),
+            serde_json::json!({"filter": {"visible": true},
+                "search": {"expression": "mug", "fields": ["name", "plainDescription"], "mode": "AND", "fuzzy": true}})
+        );
+        assert_eq!(
+            serde_json::to_value(CountBody::of(&ProductSearch::new(24))).expect("serialises"),
+            serde_json::json!({})
+        );
+    }
+
+    #[test]
     fn slugs_cannot_escape_their_path_segment() {
         assert_eq!(encode_path_segment("linen-tee"), "linen-tee");
         assert_eq!(
@@ -502,7 +559,7 @@ impl WixClient {
             "treeReference": {"appNamespace": "@wix/stores"},
         });
         let page: Page = self
-            .send(
+            .read(
                 Method::POST,
                 "/categories/v1/categories/query",
                 Some(access_token),

@@ -100,6 +100,34 @@ impl WixClient {
         self.clock.now()
     }
 
+    /// [`Self::send`] for a call that only reads (a GET, or a search/estimate POST that changes
+    /// nothing): one retry after a failure that may pass — a 5xx, a dropped connection, or a 429
+    /// whose `Retry-After` is short. Never after a timeout (the shopper has already waited the
+    /// whole budget) and never for a mutation, which could then be applied twice.
+    pub(crate) async fn read<B, T>(
+        &self,
+        method: Method,
+        path: &str,
+        access_token: Option<&str>,
+        body: Option<&B>,
+    ) -> Result<T, WixError>
+    where
+        B: Serialize + ?Sized,
+        T: DeserializeOwned,
+    {
+        match self.send(method.clone(), path, access_token, body).await {
+            Err(error) => match retry_delay(&error) {
+                Some(delay) => {
+                    tracing::debug!(path, %error, ?delay, "retrying a read");
+                    tokio::time::sleep(delay).await;
+                    self.send(method, path, access_token, body).await
+                }
+                None => Err(error),
+            },
+            ok => ok,
+        }
+    }
+
     /// Sends one request and decodes a 200 body. `access_token` goes raw into `Authorization`.
     pub(crate) async fn send<B, T>(
         &self,
@@ -130,5 +158,60 @@ impl WixClient {
             return Err(error);
         }
         serde_json::from_slice(&bytes).map_err(|e| WixError::Decode(format!("{path}: {e}")))
+    }
+}
+
+/// The longest `Retry-After` worth waiting for inside one page request.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(1);
+/// Pause before retrying a 5xx or a dropped connection.
+const RETRY_PAUSE: Duration = Duration::from_millis(50);
+
+/// How long to wait before retrying a failed read, or `None` when a retry cannot help in time.
+pub(crate) fn retry_delay(error: &WixError) -> Option<Duration> {
+    match error {
+        WixError::Api {
+            status: 429,
+            retry_after_secs,
+            ..
+        } => {
+            let wait = Duration::from_secs(retry_after_secs.unwrap_or(1));
+            (wait <= MAX_RETRY_AFTER).then_some(wait)
+        }
+        WixError::Api { status, .. } if *status >= 500 => Some(RETRY_PAUSE),
+        WixError::Transport(_) => Some(RETRY_PAUSE),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, retry_after_secs: Option<u64>) -> WixError {
+        WixError::Api {
+            status,
+            code: None,
+            message: String::new(),
+            request_id: None,
+            retry_after_secs,
+        }
+    }
+
+    #[test]
+    fn only_failures_that_may_pass_soon_are_retried() {
+        assert_eq!(retry_delay(&api(503, None)), Some(RETRY_PAUSE));
+        assert_eq!(
+            retry_delay(&WixError::Transport("reset".into())),
+            Some(RETRY_PAUSE)
+        );
+        assert_eq!(
+            retry_delay(&api(429, Some(1))),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(retry_delay(&api(429, Some(30))), None, "too long to wait");
+        assert_eq!(retry_delay(&WixError::Timeout), None, "budget spent");
+        assert_eq!(retry_delay(&api(400, None)), None);
+        assert_eq!(retry_delay(&api(401, None)), None, "handled by renewal");
+        assert_eq!(retry_delay(&WixError::Decode("x".into())), None);
     }
 }

@@ -157,7 +157,7 @@ pub(super) async fn cart_call(
 
 pub(super) async fn get(wix: &WixClient, token: &str) -> Result<Option<Cart>, WixError> {
     match wix
-        .send::<(), Envelope>(Method::GET, BASE, Some(token), None)
+        .read::<(), Envelope>(Method::GET, BASE, Some(token), None)
         .await
     {
         Ok(envelope) => Ok(Some(envelope.cart.into_cart())),
@@ -216,7 +216,7 @@ pub(super) async fn totals(wix: &WixClient, token: &str) -> Result<CartTotals, W
         currency: Option<String>,
     }
     let estimate: Estimate = wix
-        .send(
+        .read(
             Method::POST,
             &format!("{BASE}/estimate-totals"),
             Some(token),

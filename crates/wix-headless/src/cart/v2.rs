@@ -196,7 +196,7 @@ pub(super) async fn cart_call(
 
 pub(super) async fn get(wix: &WixClient, token: &str) -> Result<Option<Cart>, WixError> {
     match wix
-        .send::<(), Envelope>(Method::GET, BASE, Some(token), None)
+        .read::<(), Envelope>(Method::GET, BASE, Some(token), None)
         .await
     {
         Ok(envelope) => Ok(Some(envelope.cart.into_cart())),
@@ -254,7 +254,7 @@ pub(super) async fn totals(wix: &WixClient, token: &str) -> Result<CartTotals, W
         summary: Summary,
     }
     let estimate: Estimate = wix
-        .send(
+        .read(
             Method::POST,
             &format!("{BASE}/estimate"),
             Some(token),
