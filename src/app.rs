@@ -1,7 +1,7 @@
 //! The HTML shell and the routes.
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     ParamSegment, SsrMode, StaticSegment,
@@ -25,7 +25,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
+                // Hashed file names when cargo-leptos hashed them (`hash-files`): cached for a year.
+                <HashedStylesheet id="leptos" options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -62,7 +65,6 @@ pub fn App() -> impl IntoView {
         remove: ServerAction::<RemoveLine>::new(),
     });
     view! {
-        <Stylesheet id="leptos" href="/pkg/wix-storefront.css"/>
         <Title text=STORE_NAME/>
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>

@@ -205,6 +205,8 @@ async fn fifty_concurrent_requests_on_an_expired_cookie_renew_once() {
     let store = store().await;
     let tokens = store.wix.anonymous_tokens().await.expect("tokens");
     let cookie = store.cookie(CLIENT_ID, &tokens);
+    // The server-wide token (filter options are read with it) is minted once, beforehand.
+    store.page("/search", None).await;
     store.clock.advance(14_400);
     store.emulator.reset_counters();
     let responses =
@@ -378,4 +380,52 @@ async fn responses_never_carry_tokens() {
         .await
         .expect("body");
     assert!(!summary.contains("JWS."));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kept_pages_serve_only_visitors_without_a_session() {
+    let store = store().await;
+    let nonce = |html: &str| {
+        let start = html.find("nonce=\"").expect("a nonce") + 7;
+        html[start..start + html[start..].find('"').expect("closed")].to_owned()
+    };
+    let cache_status = |response: &reqwest::Response| {
+        response
+            .headers()
+            .get("x-page-cache")
+            .map(|v| v.to_str().expect("ascii").to_owned())
+    };
+    let first = store.page("/search", None).await;
+    assert_eq!(cache_status(&first).as_deref(), Some("miss"));
+    let first = first.text().await.expect("html");
+
+    // A visitor with a cart is rendered for themselves, and their page is not kept.
+    let cookie = store.add_one(None).await.expect("a session");
+    for _ in 0..2 {
+        let mine = store.page("/search", Some(&cookie)).await;
+        assert_eq!(cache_status(&mine), None);
+        let mine = mine.text().await.expect("html");
+        assert!(
+            mine.contains("1 item in cart"),
+            "the badge counts their line"
+        );
+    }
+
+    let again = store.page("/search", None).await;
+    assert_eq!(cache_status(&again).as_deref(), Some("hit"));
+    let csp = again.headers()["content-security-policy"]
+        .to_str()
+        .expect("csp")
+        .to_owned();
+    let again = again.text().await.expect("html");
+    assert_ne!(nonce(&again), nonce(&first), "a fresh nonce per answer");
+    assert!(csp.contains(&format!("'nonce-{}'", nonce(&again))));
+    assert_eq!(
+        again.replace(&nonce(&again), ""),
+        first.replace(&nonce(&first), "")
+    );
+    assert!(
+        again.contains("0 items in cart"),
+        "no visitor's cart in a kept page"
+    );
 }

@@ -83,10 +83,12 @@ test("robots.txt keeps search and cart out; the sitemap lists every product", as
 
 test("pages name their canonical URL and describe themselves", async ({ page }) => {
   await page.goto("/category/kitchen?sort=price-asc&min=10");
-  await expect(page.locator('link[rel="canonical"]')).toHaveAttribute("href", "/category/kitchen");
+  // Absolute, as search engines require.
+  await expect(page.locator('link[rel="canonical"]')).toHaveAttribute("href", "http://127.0.0.1:3100/category/kitchen");
+  await expect(page.locator('meta[property="og:url"]')).toHaveAttribute("content", "http://127.0.0.1:3100/category/kitchen");
   await expect(page.locator('meta[name="description"]')).toHaveAttribute("content", /Kitchen/);
   await page.goto("/product/willow-hoodie?Color=Sky");
-  await expect(page.locator('link[rel="canonical"]')).toHaveAttribute("href", "/product/willow-hoodie");
+  await expect(page.locator('link[rel="canonical"]')).toHaveAttribute("href", "http://127.0.0.1:3100/product/willow-hoodie");
   const ld = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!);
   expect(ld[0]["@type"]).toBe("Product");
   expect(ld[0].offers.length).toBeGreaterThan(1);

@@ -33,7 +33,10 @@ pub fn CartBadge() -> impl IntoView {
         <a class="cart-link" href="/cart">
             "Cart "
             <Transition fallback=|| view! { <span class="badge" data-testid="cart-count">"0"</span> }>
-                <span class="badge" data-testid="cart-count" aria-label=move || format!("{} items in cart", count())>
+                <span class="badge" data-testid="cart-count" aria-label=move || match count() {
+                    1 => "1 item in cart".to_owned(),
+                    n => format!("{n} items in cart"),
+                }>
                     {count}
                 </span>
             </Transition>

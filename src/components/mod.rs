@@ -1,5 +1,6 @@
 //! Reusable views.
 
+pub mod canonical;
 pub mod cart_drawer;
 pub mod header;
 pub mod product_card;

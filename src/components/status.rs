@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::api::problem::StoreProblem;
+
 /// Sets the response status of the page being rendered on the server.
 pub fn set_status(status: u16) {
     #[cfg(feature = "ssr")]
@@ -15,10 +17,10 @@ pub fn set_status(status: u16) {
     let _ = status;
 }
 
-/// The store could not answer: say so, with a way forward.
+/// The store could not answer: say so, with a way forward. A timeout is a 504, the rest 503.
 #[component]
 pub fn Unavailable(message: String) -> impl IntoView {
-    set_status(503);
+    set_status(StoreProblem::from_message(&message).map_or(503, StoreProblem::status));
     view! {
         <section class="notice error" role="alert">
             <h2>"We could not load this page"</h2>

@@ -45,6 +45,7 @@ pub fn CartPage() -> impl IntoView {
     view! {
         <Title text="Your cart"/>
         <Meta name="robots" content="noindex"/>
+        <Meta name="description" content="Your cart at Rustic Goods: change quantities, remove items and check out."/>
         <section class="cart">
             <h1>"Your cart"</h1>
             <p class="cart-notice" role="status" aria-live="polite" data-testid="cart-notice">

@@ -1,12 +1,13 @@
 //! `/`: categories, featured and newest products.
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, Title};
+use leptos_meta::{Meta, Title};
 
 use crate::{
     api::catalog::get_home,
     app::STORE_NAME,
     components::{
+        canonical::Canonical,
         product_card::{ListingCartNotice, ProductGrid},
         status::{error_message, Unavailable},
     },
@@ -18,7 +19,7 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Title text=STORE_NAME/>
         <Meta name="description" content="Everyday goods made well: apparel, home, kitchen, stationery and more."/>
-        <Link rel="canonical" href="/"/>
+        <Canonical path="/"/>
         <section class="home">
             <div class="hero">
                 <h1>"Everyday goods, made well"</h1>

@@ -3,7 +3,7 @@
 //! with and without JavaScript. Structured data for search engines.
 
 use leptos::{form::ActionForm, prelude::*};
-use leptos_meta::{Link, Meta, Title};
+use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
@@ -14,6 +14,7 @@ use crate::{
     },
     app::CartActions,
     components::{
+        canonical::Canonical,
         product_card::ProductGrid,
         status::{error_message, Unavailable},
     },
@@ -195,7 +196,7 @@ fn ProductView(product: ProductDetail, notice: Memo<Option<CartNotice>>) -> impl
     view! {
         <Title text=p.name.clone()/>
         <Meta name="description" content=description.clone()/>
-        <Link rel="canonical" href=canonical/>
+        <Canonical path=canonical/>
         <Meta property="og:type" content="product"/>
         <Meta property="og:title" content=p.name.clone()/>
         <Meta property="og:description" content=description/>

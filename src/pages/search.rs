@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, Title};
+use leptos_meta::{Meta, Title};
 use leptos_router::{
     hooks::{use_navigate, use_params_map, use_query_map},
     NavigateOptions,
@@ -19,6 +19,7 @@ use crate::{
         search_query::{with_query, SearchQuery, Sort},
     },
     components::{
+        canonical::Canonical,
         product_card::{ListingCartNotice, ProductGrid},
         status::{error_message, Unavailable},
     },
@@ -169,7 +170,7 @@ fn Results(page: SearchResults, base: String) -> impl IntoView {
     view! {
         <Title text=title/>
         // Listings are indexed by their category URL alone; filters, sorts and pages are not.
-        <Link rel="canonical" href=base.clone()/>
+        <Canonical path=base.clone()/>
         <Meta name="description" content=format!("{heading} from Rustic Goods: everyday goods, made well.")/>
         {in_category.then(|| view! { <h2 class="category-title">{heading.clone()}</h2> })}
         <form method="get" action=base.clone() class="filter-form">

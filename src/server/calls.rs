@@ -6,6 +6,8 @@ use axum::http::request::Parts;
 use leptos::prelude::{use_context, ServerFnError};
 use wix_headless::{auth::SessionError, WixError};
 
+use crate::api::problem::StoreProblem;
+
 use super::{catalog_cache::cached, session::Session, state::AppState};
 
 /// The app state, provided as context to SSR and server functions.
@@ -32,6 +34,12 @@ pub fn is_plain_form_request() -> bool {
                 .map(|v| v.contains("text/html"))
         })
         .unwrap_or(false)
+}
+
+/// Whether this is a server function called with `fetch` (not a page render, not a form post).
+fn is_server_fn_fetch() -> bool {
+    use_context::<Parts>().is_some_and(|parts| parts.uri.path().starts_with("/api/"))
+        && !is_plain_form_request()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,15 +147,22 @@ where
 /// What a shopper is told when Wix fails; the details go to the log, not the page.
 pub fn user_error(error: WixError) -> ServerFnError {
     tracing::warn!(%error, "Wix call failed");
-    let message = match &error {
-        WixError::Timeout => "The store took too long to answer. Please try again.",
-        WixError::Api { status: 429, .. } => {
-            "The store is busy right now. Please try again in a moment."
-        }
-        error if error.is_transient() => {
-            "The store is temporarily unavailable. Please try again in a moment."
-        }
-        _ => "Something went wrong while talking to the store.",
+    let problem = match &error {
+        WixError::Timeout => StoreProblem::Timeout,
+        WixError::Api { status: 429, .. } => StoreProblem::Busy,
+        error if error.is_transient() => StoreProblem::Unavailable,
+        _ => StoreProblem::Failed,
     };
-    ServerFnError::new(message)
+    // A server function called by the hydrated app answers 503/504 rather than a bare 500: the
+    // fault is upstream. Pages set their status where they render the problem, and a plain form
+    // post keeps its redirect.
+    if is_server_fn_fetch() {
+        if let (Some(response), Ok(status)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            axum::http::StatusCode::from_u16(problem.status()),
+        ) {
+            response.set_status(status);
+        }
+    }
+    problem.into_error()
 }

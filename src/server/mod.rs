@@ -1,6 +1,7 @@
 //! Server-only code: configuration, the embedded emulator, visitor sessions, Wix calls and the
 //! router. Nothing here reaches the browser build.
 
+mod assets;
 mod bench;
 pub mod calls;
 pub mod cart;
@@ -8,6 +9,7 @@ pub mod catalog;
 mod catalog_cache;
 pub mod config;
 mod csrf;
+pub mod page_cache;
 mod renewal;
 pub mod router;
 pub mod security;
@@ -68,7 +70,8 @@ pub async fn run() -> ExitCode {
 
 async fn serve() -> Result<(), StartupError> {
     let leptos = get_configuration(None).map_err(|e| StartupError::Leptos(e.to_string()))?;
-    let options = leptos.leptos_options;
+    let mut options = leptos.leptos_options;
+    options.hash_files |= assets::hashed_by_build(&options);
     let addr = options.site_addr;
     let is_dev = matches!(options.env, leptos::config::Env::DEV);
     let config = Config::from_env(addr, is_dev)?;

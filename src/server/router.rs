@@ -7,7 +7,10 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_cookies::CookieManagerLayer;
 use tower_http::{compression::CompressionLayer, CompressionLevel};
 
-use super::{csrf::same_origin_only, security, session::session_layer, state::AppState};
+use super::{
+    assets::asset_cache_headers, csrf::same_origin_only, page_cache::page_cache_layer, security,
+    session::session_layer, state::AppState,
+};
 use crate::app::{shell, App};
 
 pub fn build(state: AppState) -> Router {
@@ -35,10 +38,19 @@ pub fn build(state: AppState) -> Router {
             state.clone(),
             same_origin_only,
         ))
+        // Outermost: a kept page for a visitor without a session skips all of the above.
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            page_cache_layer,
+        ))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(context, shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            asset_cache_headers,
+        ))
         .layer(CookieManagerLayer::new())
         .layer(security::layers())
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))

@@ -8,8 +8,8 @@ use tower_cookies::Key;
 use wix_headless::WixClient;
 
 use super::{
-    catalog_cache::CatalogCache, config::Config, renewal::Renewals, session::cookie_key,
-    shared_visitor::SharedVisitor,
+    catalog_cache::CatalogCache, config::Config, page_cache::PageCache, renewal::Renewals,
+    session::cookie_key, shared_visitor::SharedVisitor,
 };
 
 #[derive(Clone)]
@@ -21,6 +21,7 @@ pub struct AppState {
     pub renewals: Arc<Renewals>,
     pub shared_visitor: Arc<SharedVisitor>,
     pub catalog_cache: Arc<CatalogCache>,
+    pub page_cache: Arc<PageCache>,
 }
 
 impl AppState {
@@ -30,10 +31,9 @@ impl AppState {
         wix: WixClient,
         session_secret: &str,
     ) -> Self {
-        let catalog_cache = CatalogCache::new(
-            Duration::from_secs(config.catalog_cache_ttl_secs),
-            config.catalog_cache_bytes,
-        );
+        let ttl = Duration::from_secs(config.catalog_cache_ttl_secs);
+        let catalog_cache = CatalogCache::new(ttl, config.catalog_cache_bytes);
+        let page_cache = PageCache::new(ttl, config.catalog_cache_bytes);
         Self {
             leptos_options,
             cookie_key: cookie_key(session_secret),
@@ -42,6 +42,7 @@ impl AppState {
             renewals: Default::default(),
             shared_visitor: Default::default(),
             catalog_cache: Arc::new(catalog_cache),
+            page_cache: Arc::new(page_cache),
         }
     }
 }
