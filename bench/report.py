@@ -38,6 +38,25 @@ html = open(os.path.join(work, "search.html"), "rb").read()
 assets["search page HTML"] = {"raw": len(html), "gzip": len(gzip.compress(html, 9)),
                               "brotli": len(subprocess.run(["brotli", "-c", "-q", "11"], input=html, capture_output=True).stdout)}
 
+def optional_json(file):
+    path = os.path.join(work, file)
+    return json.load(open(path)) if os.path.exists(path) else None
+
+# Lighthouse (bench/lighthouse.sh; absent with LIGHTHOUSE=0): scores against the targets.
+LH_TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
+LH_NAMES = {"performance": "performance", "accessibility": "accessibility", "best-practices": "best practices", "seo": "SEO"}
+lighthouse = optional_json("lighthouse.json")
+if lighthouse:
+    lighthouse["targets"] = LH_TARGETS
+    for page in lighthouse["pages"]:
+        page["misses"] = {c: LH_TARGETS[c] - score for c, score in page["categories"].items()
+                          if score is not None and score < LH_TARGETS[c]}
+
+# Token calls when 50 requests carry one cookie past its renewal point (bench/renewal.sh).
+renewal = optional_json("renewal.json")
+if renewal:
+    renewal["target_token_calls"] = 1
+
 report = {
     "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
     "duration_s": int(duration),
@@ -47,6 +66,8 @@ report = {
     "first_visit_bytes": assets,
     "peak_rss_mb": {"storefront": int(open(os.path.join(work, "rss_kb")).read()) / 1024,
                     "emulator": int(open(os.path.join(work, "emu_rss_kb")).read()) / 1024},
+    "lighthouse": lighthouse,
+    "token_calls_per_renewal": renewal,
 }
 os.makedirs(out, exist_ok=True)
 json.dump(report, open(os.path.join(out, "report.json"), "w"), indent=1)
@@ -71,5 +92,61 @@ for name, size in sorted(assets.items()):
         total_br += size["brotli"]
 lines += ["", f"JS + wasm + CSS, brotli: **{total_br / 1024:.0f} KB**.", "",
           f"Peak RSS: storefront {report['peak_rss_mb']['storefront']:.0f} MB, emulator {report['peak_rss_mb']['emulator']:.0f} MB."]
+
+lines += ["", "## Lighthouse", ""]
+if not lighthouse:
+    lines.append("Not run (LIGHTHOUSE=0) or failed: see bench/run.sh's output.")
+else:
+    runs_note = "one run per page" if lighthouse["runs_per_page"] == 1 else f"best of {lighthouse['runs_per_page']} runs per page by performance"
+    lines += [f"Lighthouse {lighthouse['lighthouse_version']}, **{lighthouse['preset']} preset** (simulated throttling), "
+              f"{lighthouse['chrome']} headless, {runs_note}; the cart with the visitor cookie (one line).", "",
+              "| page | performance | accessibility | best practices | SEO | FCP ms | LCP ms | TBT ms | CLS |",
+              "|---|---|---|---|---|---|---|---|---|",
+              "| *target* | *≥ 95* | *100* | *100* | *100* | | | | |"]
+    for page in lighthouse["pages"]:
+        cells = []
+        for c in LH_TARGETS:
+            score = page["categories"][c]
+            cells.append("n/a" if score is None else f"**{score}** (−{page['misses'][c]})" if c in page["misses"] else f"{score} ✓")
+        m = page["metrics"]
+        lines.append(f"| {page['name']} `{page['path']}` | " + " | ".join(cells)
+                     + f" | {m['fcp_ms']:.0f} | {m['lcp_ms']:.0f} | {m['tbt_ms']:.0f} | {m['cls']:.3f} |")
+    misses = [(page, c) for page in lighthouse["pages"] for c in page["misses"]]
+    lines.append("")
+    if not misses:
+        lines.append("Every page meets every target.")
+    else:
+        lines += [f"{len(misses)} of {4 * len(lighthouse['pages'])} scores miss their target:", ""]
+        for page, c in misses:
+            # The audits costing the most points first: weight × (1 − score).
+            audits = sorted(page["failing_audits"].get(c, []), key=lambda a: -a["weight"] * (1 - a["score"]))
+            why = "; ".join(f"{a['title']}" + (f" ({a['detail']})" if a.get("detail") else "") for a in audits[:4])
+            lines.append(f"- {page['name']}: {LH_NAMES[c]} {page['categories'][c]}, {page['misses'][c]} short of "
+                         f"{LH_TARGETS[c]}" + (f" — {why}" if why else ""))
+    https = [page["name"] for page in lighthouse["pages"]
+             if any(a["id"] == "is-on-https" for a in page["failing_audits"].get("best-practices", []))]
+    lines += ["", "The store is served over plain http on 127.0.0.1: "
+              + (f"Lighthouse's *uses HTTPS* audit fails and costs best-practices points on {', '.join(https)}."
+                 if https else "Lighthouse counts loopback as a secure origin, so its *uses HTTPS* audit passed and "
+                               "costs no best-practices points here (a plain-http deployment would fail it).")]
+
+lines += ["", "## Token calls per renewal", ""]
+if not renewal:
+    lines.append("Not measured: bench/renewal.sh failed, see bench/run.sh's output.")
+else:
+    r = renewal
+    calls = r["token_calls"]
+    verdict = ("target met" if calls == 1 else
+               "no renewal happened, so this measured nothing: was the token past the storefront's renewal point "
+               "(WIX_RENEW_MARGIN_SECS must match)?" if calls == 0 else f"misses the target by {calls - 1}")
+    lines += [f"{r['concurrent_requests']} simultaneous GET {r['path']} with one visitor cookie whose access token "
+              f"(TTL {r['access_token_ttl_secs']} s, renewal margin {r['renew_margin_secs']} s, sent "
+              f"{r['waited_after_mint_s']} s after minting) was past the renewal point:", "",
+              f"- calls to `/oauth2/token`: **{calls}** (target exactly 1: {verdict})",
+              f"- responses 200: **{r['responses_200']} of {r['concurrent_requests']}**"
+              + ("" if r["responses_200"] == r["concurrent_requests"] else f" (statuses: {r['status_counts']})"),
+              f"- responses carrying a renewed session cookie: {r['responses_setting_a_renewed_cookie']}; "
+              f"showing the cart line: {r['responses_showing_the_cart_line']}; all answered in {r['elapsed_ms']} ms",
+              "- all upstream calls: " + ", ".join(f"{k}: {v}" for k, v in sorted(r["upstream_calls"].items()))]
 open(os.path.join(out, "report.md"), "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))

@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # The benchmark: release build, a standalone emulator and the storefront on their own ports,
 # wrk against each page at concurrency 1, 16 and 64, the in-memory ceiling in the same run,
-# upstream calls per page view, bytes shipped and peak RSS. Writes bench/results/report.{md,json}.
+# upstream calls per page view, bytes shipped and peak RSS, then Lighthouse on four pages
+# (bench/lighthouse.sh) and token calls per renewal under 50 concurrent requests (bench/renewal.sh).
+# Writes bench/results/report.{md,json} (and lighthouse.json).
 #
-#   bench/run.sh            # full run (5 s per measurement)
-#   DURATION=2 bench/run.sh # quicker
+#   bench/run.sh                 # full run (5 s per measurement)
+#   DURATION=2 bench/run.sh      # quicker
+#   LIGHTHOUSE=0 bench/run.sh    # without Lighthouse; LIGHTHOUSE_RUNS=3 for best of 3 per page
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-5}
 STORE=127.0.0.1:3200
 EMU=127.0.0.1:3201
 OUT=bench/results
+LIGHTHOUSE=${LIGHTHOUSE:-1}
+# Renew 1 s before expiry (default is larger) so the renewal measurement needs only a 3 s token.
+RENEW_MARGIN=1
 WORK=$(mktemp -d)
 mkdir -p "$OUT"
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
@@ -18,7 +24,9 @@ say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 scripts/setup.sh
 command -v wrk >/dev/null && command -v brotli >/dev/null || {
   say "installing wrk and brotli"; apt-get update -qq && apt-get install -y -qq wrk brotli; }
-[ -x bench/node_modules/.bin/wasm-opt ] || (cd bench && npm ci --no-audit --no-fund)
+[ "$LIGHTHOUSE" = 0 ] || [ -x "${CHROME_PATH:-/usr/bin/chromium}" ] || {
+  say "installing chromium for Lighthouse"; apt-get update -qq && apt-get install -y -qq chromium; }
+[ -x bench/node_modules/.bin/wasm-opt ] && [ -x bench/node_modules/.bin/lighthouse ] || (cd bench && npm ci --no-audit --no-fund)
 
 say "release build (wasm-opt from npm binaryen)"
 PATH="$PWD/bench/node_modules/.bin:$PATH" cargo leptos build --release
@@ -32,7 +40,7 @@ target/release/wix-emulator --listen "$EMU" --db "$WORK/emulator.sqlite" --admin
 EMU_PID=$!
 WIX_CLIENT_ID=bench WIX_API_BASE_URL="http://$EMU" SESSION_SECRET=bench-secret-bench-secret-bench-secret-00 \
   PUBLIC_URL="http://$STORE" LEPTOS_SITE_ADDR="$STORE" LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
-  BENCH_CEILING=1 RUST_LOG=warn target/release/wix-storefront >"$WORK/store.log" 2>&1 &
+  BENCH_CEILING=1 WIX_RENEW_MARGIN_SECS=$RENEW_MARGIN RUST_LOG=warn target/release/wix-storefront >"$WORK/store.log" 2>&1 &
 STORE_PID=$!
 for _ in $(seq 100); do curl -sf "http://$STORE/search" >/dev/null && break; sleep 0.2; done
 
@@ -41,12 +49,10 @@ curl -sf "http://$STORE/search" -o "$WORK/search.html"
 curl -sf -X PUT --data-binary @"$WORK/search.html" "http://$STORE/_bench/static" >/dev/null
 
 # A visitor with a cart: add one product through the server function, keep the cookie.
+COOKIE=$(bench/visitor.sh "http://$STORE" canyon-notebook) || { say "could not start a cart session"; exit 1; }
+# The same form's action and product id, for wrk's add-to-cart script.
 ADD_PATH=$(curl -sf "http://$STORE/product/canyon-notebook" | grep -o 'action="/api/add_to_cart[^"]*"' | head -1 | cut -d'"' -f2)
 PRODUCT_ID=$(curl -sf "http://$STORE/product/canyon-notebook" | grep -o 'name="product_id" value="[^"]*"' | head -1 | cut -d'"' -f4)
-COOKIE=$(curl -s -D - -o /dev/null -X POST "http://$STORE$ADD_PATH" -H "origin: http://$STORE" \
-  -H 'accept: application/json' -H 'content-type: application/x-www-form-urlencoded' \
-  --data "product_id=$PRODUCT_ID&variant_id=&quantity=1&return_to=%2F" | grep -i '^set-cookie: wix_session=' | sed 's/^[Ss]et-[Cc]ookie: //; s/;.*//' | tr -d '\r')
-[ -n "$COOKIE" ] || { say "could not start a cart session"; exit 1; }
 TOKEN=$(curl -sf -X POST "http://$EMU/oauth2/token" -H 'content-type: application/json' \
   -d '{"clientId":"bench","grantType":"anonymous"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 
@@ -98,8 +104,27 @@ curl -sf -X DELETE "http://$EMU/_emulator/counters" >/dev/null
 for _ in $(seq 20); do curl -sf "http://$STORE/search" >/dev/null; done
 curl -sf "http://$EMU/_emulator/counters" >"$WORK/counters-anonymous.json"
 
+# Peak RSS now, so it stays the peak under wrk, comparable with earlier reports.
 grep VmHWM "/proc/$STORE_PID/status" | awk '{print $2}' >"$WORK/rss_kb"
 grep VmHWM "/proc/$EMU_PID/status" | awk '{print $2}' >"$WORK/emu_rss_kb"
+
+# Lighthouse after wrk, so the browser does not compete with the load runs for the CPU.
+# The cart is measured with the visitor cookie, so it has a line. A failure here or in the
+# renewal step is reported, not fatal: the wrk figures above are still worth a report.
+rm -f "$OUT/lighthouse.json"  # no stale scores beside a report made without them
+if [ "$LIGHTHOUSE" != 0 ]; then
+  say "Lighthouse (desktop preset, ${LIGHTHOUSE_RUNS:-1} run(s) per page)"
+  if bench/lighthouse.sh "http://$STORE" "$COOKIE" "$WORK/lighthouse.json"; then
+    cp "$WORK/lighthouse.json" "$OUT/lighthouse.json"
+  else
+    say "Lighthouse failed; the report will say so"; rm -f "$WORK/lighthouse.json"
+  fi
+fi
+
+# Last: it shortens the emulator's token TTL (renewal.sh resets the settings when done).
+say "token calls per renewal, 50 concurrent requests with one expired cookie"
+RENEW_MARGIN_SECS=$RENEW_MARGIN CONCURRENCY=50 bench/renewal.sh "http://$STORE" "http://$EMU" "$WORK/renewal.json" ||
+  { say "renewal measurement failed; the report will say so"; rm -f "$WORK/renewal.json"; }
 
 python3 bench/report.py "$WORK" "$OUT" "$DURATION"
 say "report: $OUT/report.md"
