@@ -28,6 +28,13 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
 fi
 
 if [ "${1:-}" = "--test" ]; then
+  # The reliability and fuzz suites are Python scripts (standard library only).
+  if ! command -v python3 >/dev/null; then
+    say "installing python3 for the reliability and fuzz suites"
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3
+  fi
   if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then
     say "installing Debian's Chromium for the browser tests"
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

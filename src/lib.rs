@@ -3,6 +3,8 @@
 //! - `app`: the shell and the routes; `pages/`: one module per route; `components/`: shared views.
 //! - `api/`: server functions and the types they share with the browser.
 //! - `server/` (ssr only): configuration, visitor sessions, the Wix calls, router assembly.
+// The search page's view type is deep; release builds (no `erase_components`) need more room.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod app;

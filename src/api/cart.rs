@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::problem::StoreProblem;
+
 /// Most of one item a shopper may add at once (the quantity field's limit).
 pub const MAX_QUANTITY: u32 = 99;
 
@@ -30,6 +32,8 @@ pub enum AddToCartOutcome {
         item_count: u32,
     },
     InvalidQuantity,
+    /// No such product (a stale page, a hand-made request): Wix refused it.
+    ProductUnavailable,
 }
 
 /// What happened to the cart, as told to the shopper. After a form post without JavaScript the
@@ -40,7 +44,9 @@ pub enum CartNotice {
     PartlyAdded,
     NotAdded,
     InvalidQuantity,
+    ProductUnavailable,
     StoreUnavailable,
+    MaybeChanged,
     Updated,
     QuantityCapped,
     Removed,
@@ -52,12 +58,14 @@ pub enum CartNotice {
 }
 
 impl CartNotice {
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 15] = [
         Self::Added,
         Self::PartlyAdded,
         Self::NotAdded,
         Self::InvalidQuantity,
+        Self::ProductUnavailable,
         Self::StoreUnavailable,
+        Self::MaybeChanged,
         Self::Updated,
         Self::QuantityCapped,
         Self::Removed,
@@ -74,7 +82,9 @@ impl CartNotice {
             Self::PartlyAdded => "partly-added",
             Self::NotAdded => "not-added",
             Self::InvalidQuantity => "invalid-quantity",
+            Self::ProductUnavailable => "product-unavailable",
             Self::StoreUnavailable => "store-unavailable",
+            Self::MaybeChanged => "maybe-changed",
             Self::Updated => "updated",
             Self::QuantityCapped => "quantity-capped",
             Self::Removed => "removed",
@@ -96,7 +106,9 @@ impl CartNotice {
             Self::PartlyAdded => "Only part of that quantity could be added: the store limits how many you can buy.",
             Self::NotAdded => "That option is sold out or unavailable, so nothing was added.",
             Self::InvalidQuantity => "Choose a quantity between 1 and 99.",
+            Self::ProductUnavailable => "That product is not available, so nothing was added.",
             Self::StoreUnavailable => "The store could not be reached, so nothing changed. Please try again.",
+            Self::MaybeChanged => StoreProblem::ChangeTimeout.message(),
             Self::Updated => "Quantity updated.",
             Self::QuantityCapped => "The store limits how many you can buy, so the quantity was lowered.",
             Self::Removed => "Removed from your cart.",
@@ -105,6 +117,18 @@ impl CartNotice {
             Self::UnavailableItems => "Some items are no longer available. Remove them to check out.",
             Self::PaymentsOff => "The store cannot take payments right now, so checkout is unavailable. Your cart is saved.",
             Self::CheckoutFailed => "Checkout could not be started. Your cart is saved; please try again.",
+        }
+    }
+
+    /// What a plain form is told when a cart action failed with `error`.
+    pub fn after_failure(error: &ServerFnError) -> Self {
+        match error {
+            ServerFnError::ServerError(message)
+                if StoreProblem::from_message(message) == Some(StoreProblem::ChangeTimeout) =>
+            {
+                Self::MaybeChanged
+            }
+            _ => Self::StoreUnavailable,
         }
     }
 
@@ -130,6 +154,7 @@ impl AddToCartOutcome {
             Self::PartlyAdded { .. } => CartNotice::PartlyAdded,
             Self::NotAdded { .. } => CartNotice::NotAdded,
             Self::InvalidQuantity => CartNotice::InvalidQuantity,
+            Self::ProductUnavailable => CartNotice::ProductUnavailable,
         }
     }
 

@@ -9,6 +9,9 @@ use leptos::prelude::ServerFnError;
 pub enum StoreProblem {
     /// Wix did not answer within the storefront's timeout.
     Timeout,
+    /// A change to the cart timed out: Wix may still have applied it, so the shopper should
+    /// look before trying again (a retry could add twice).
+    ChangeTimeout,
     /// Wix rate-limited us (429).
     Busy,
     /// Wix failed or could not be reached (5xx, connection refused).
@@ -18,11 +21,21 @@ pub enum StoreProblem {
 }
 
 impl StoreProblem {
-    pub const ALL: [Self; 4] = [Self::Timeout, Self::Busy, Self::Unavailable, Self::Failed];
+    pub const ALL: [Self; 5] = [
+        Self::Timeout,
+        Self::ChangeTimeout,
+        Self::Busy,
+        Self::Unavailable,
+        Self::Failed,
+    ];
 
     pub fn message(self) -> &'static str {
         match self {
             Self::Timeout => "The store took too long to answer. Please try again.",
+            Self::ChangeTimeout => {
+                "The store took too long to answer, so your cart may or may not have changed. \
+                 Please check it before trying again."
+            }
             Self::Busy => "The store is busy right now. Please try again in a moment.",
             Self::Unavailable => {
                 "The store is temporarily unavailable. Please try again in a moment."
@@ -34,7 +47,7 @@ impl StoreProblem {
     /// 504 for a gateway timeout; 503 (try again later) for everything else upstream.
     pub fn status(self) -> u16 {
         match self {
-            Self::Timeout => 504,
+            Self::Timeout | Self::ChangeTimeout => 504,
             Self::Busy | Self::Unavailable | Self::Failed => 503,
         }
     }

@@ -17,28 +17,23 @@ pub fn Header() -> impl IntoView {
     }
 }
 
-/// Items in the visitor's cart; refetched after every cart action.
+/// Items in the visitor's cart; refetched after every cart action. When the store cannot say,
+/// the badge shows nothing rather than a wrong "0".
 #[component]
 pub fn CartBadge() -> impl IntoView {
     let actions = expect_context::<CartActions>();
     let summary = Resource::new(move || actions.version(), |_| get_cart_summary());
-    let count = move || {
-        summary
-            .get()
-            .and_then(Result::ok)
-            .map(|s| s.item_count)
-            .unwrap_or(0)
-    };
+    let count = move || summary.get().and_then(Result::ok).map(|s| s.item_count);
     view! {
         <a class="cart-link" href="/cart">
             "Cart "
             <Transition fallback=|| view! { <span class="badge" data-testid="cart-count">"0"</span> }>
-                <span class="badge" data-testid="cart-count" aria-label=move || match count() {
-                    1 => "1 item in cart".to_owned(),
-                    n => format!("{n} items in cart"),
-                }>
-                    {count}
-                </span>
+                {move || count().map(|n| view! {
+                    <span class="badge" data-testid="cart-count" aria-label=match n {
+                        1 => "1 item in cart".to_owned(),
+                        n => format!("{n} items in cart"),
+                    }>{n}</span>
+                })}
             </Transition>
         </a>
     }

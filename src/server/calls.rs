@@ -4,7 +4,10 @@ use std::future::Future;
 
 use axum::http::request::Parts;
 use leptos::prelude::{use_context, ServerFnError};
-use wix_headless::{auth::SessionError, WixError};
+use wix_headless::{
+    auth::{SessionError, TokenRefresh},
+    WixError,
+};
 
 use crate::api::problem::StoreProblem;
 
@@ -63,11 +66,19 @@ where
     F: Fn(String) -> Fut,
     Fut: Future<Output = Result<T, WixError>>,
 {
-    let tokens = match (session.tokens(), mint) {
+    let mut tokens = match (session.tokens(), mint) {
         (Some(tokens), _) => tokens,
         (None, Mint::Never) => return Ok(None),
         (None, Mint::IfMissing) => mint_visitor(state, session).await?,
     };
+    // A token that expired while this request was under way (a slow page) is renewed through
+    // the same single flight as on the way in, not once per parallel call.
+    if let Ok(TokenRefresh::Renewed(renewed)) =
+        state.renewals.ensure_valid(&state.wix, &tokens).await
+    {
+        session.set_tokens(renewed.clone());
+        tokens = renewed;
+    }
     match state.wix.call_with_tokens(&tokens, &call).await {
         Ok((value, renewed)) => {
             if let Some(renewed) = renewed {
@@ -146,9 +157,19 @@ where
 
 /// What a shopper is told when Wix fails; the details go to the log, not the page.
 pub fn user_error(error: WixError) -> ServerFnError {
+    report_problem(error, StoreProblem::Timeout)
+}
+
+/// [`user_error`] for a change to the cart: after a timeout Wix may still have applied it, so
+/// the shopper is told to look rather than to try again.
+pub fn change_error(error: WixError) -> ServerFnError {
+    report_problem(error, StoreProblem::ChangeTimeout)
+}
+
+fn report_problem(error: WixError, timeout: StoreProblem) -> ServerFnError {
     tracing::warn!(%error, "Wix call failed");
     let problem = match &error {
-        WixError::Timeout => StoreProblem::Timeout,
+        WixError::Timeout => timeout,
         WixError::Api { status: 429, .. } => StoreProblem::Busy,
         error if error.is_transient() => StoreProblem::Unavailable,
         _ => StoreProblem::Failed,

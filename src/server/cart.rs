@@ -10,7 +10,10 @@ use wix_headless::{
 };
 
 use super::{
-    calls::{app_state, current_session, is_plain_form_request, user_error, visitor_call, Mint},
+    calls::{
+        app_state, change_error, current_session, is_plain_form_request, user_error, visitor_call,
+        Mint,
+    },
     catalog::{card, run_search_with},
     session::Session,
     state::AppState,
@@ -63,9 +66,10 @@ async fn report(
             Ok(notice)
         }
         Err(error) if is_plain_form_request() => {
-            redirect_plain_form(return_to, CartNotice::StoreUnavailable);
+            let notice = CartNotice::after_failure(&error);
+            redirect_plain_form(return_to, notice);
             tracing::debug!(%error, "cart action failed");
-            Ok(CartNotice::StoreUnavailable)
+            Ok(notice)
         }
         Err(error) => Err(error),
     }
@@ -81,7 +85,7 @@ pub async fn add(
     if is_plain_form_request() {
         let notice = match &result {
             Ok(outcome) => outcome.notice(),
-            Err(_) => CartNotice::StoreUnavailable,
+            Err(error) => CartNotice::after_failure(error),
         };
         redirect_plain_form(&return_to, notice);
         return Ok(result.unwrap_or(AddToCartOutcome::NotAdded { item_count: 0 }));
@@ -98,7 +102,7 @@ async fn add_inner(
         return Ok(AddToCartOutcome::InvalidQuantity);
     };
     if product_id.is_empty() || product_id.len() > 100 || variant_id.len() > 100 {
-        return Err(ServerFnError::new("That product is not available."));
+        return Ok(AddToCartOutcome::ProductUnavailable);
     }
     let variant = Some(variant_id.as_str()).filter(|v| !v.is_empty());
     let state = app_state()?;
@@ -113,14 +117,22 @@ async fn add_inner(
         catalog_reference: CatalogReference::stores_product(&product_id, variant),
     }];
     let wix = state.wix.clone();
-    let cart = visitor_call(&state, &session, Mint::IfMissing, |token| {
+    let cart = match visitor_call(&state, &session, Mint::IfMissing, |token| {
         let wix = wix.clone();
         let items = items.clone();
         async move { wix.add_to_cart(&token, &items).await }
     })
     .await
-    .map_err(user_error)?
-    .ok_or_else(|| ServerFnError::new("Could not start a cart session."))?;
+    {
+        // Wix refused the item itself (unknown product or variant): nothing was added.
+        Err(error) if error.is_rejection() && !error.is_unauthorized() => {
+            tracing::info!(%error, "add to cart refused");
+            return Ok(AddToCartOutcome::ProductUnavailable);
+        }
+        other => other
+            .map_err(change_error)?
+            .ok_or_else(|| ServerFnError::new("Could not start a cart session."))?,
+    };
     Ok(AddToCartOutcome::from_quantities(
         before,
         cart.quantity_of(&product_id, variant),
@@ -151,7 +163,7 @@ pub async fn set_quantity(
             }
             Ok(None) => CartNotice::LineGone,
             Err(error) if is_gone(&error) => CartNotice::LineGone,
-            Err(error) => return Err(user_error(error)),
+            Err(error) => return Err(change_error(error)),
         })
     }
     .await;
@@ -172,7 +184,7 @@ pub async fn remove(line_id: String, return_to: String) -> Result<CartNotice, Se
             // Removed already (a double click, another tab): the cart is as the shopper wants it.
             Ok(None) => CartNotice::LineGone,
             Err(error) if is_gone(&error) => CartNotice::LineGone,
-            Err(error) => return Err(user_error(error)),
+            Err(error) => return Err(change_error(error)),
         })
     }
     .await;

@@ -14,6 +14,7 @@ mod renewal;
 pub mod router;
 pub mod security;
 mod seo;
+mod server_fn_guard;
 pub mod session;
 mod shared_visitor;
 pub mod state;

@@ -9,7 +9,7 @@ use tower_http::{compression::CompressionLayer, CompressionLevel};
 
 use super::{
     assets::asset_cache_headers, csrf::same_origin_only, page_cache::page_cache_layer, security,
-    session::session_layer, state::AppState,
+    server_fn_guard::server_fn_guard, session::session_layer, state::AppState,
 };
 use crate::app::{shell, App};
 
@@ -37,6 +37,10 @@ pub fn build(state: AppState) -> Router {
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             same_origin_only,
+        ))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            server_fn_guard,
         ))
         // Outermost: a kept page for a visitor without a session skips all of the above.
         .route_layer(middleware::from_fn_with_state(
