@@ -429,3 +429,25 @@ async fn kept_pages_serve_only_visitors_without_a_session() {
         "no visitor's cart in a kept page"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_returning_visitors_repeat_view_costs_one_upstream_call() {
+    let store = store().await;
+    let cookie = store.add_one(None).await.expect("a session");
+    let first = store.page("/search?q=mug", Some(&cookie)).await;
+    assert_eq!(first.status(), 200);
+    store.emulator.reset_counters();
+    let again = store.page("/search?q=mug", Some(&cookie)).await;
+    assert_eq!(again.status(), 200);
+    assert!(again.text().await.expect("html").contains("1 item in cart"));
+    // Only the cart badge reads Wix; the catalog comes from the visitor's private entries.
+    let counters = store.emulator.counters();
+    let calls: u64 = counters.values().sum();
+    assert_eq!(calls, 1, "{counters:?}");
+    assert_eq!(store.emulator.counter("GET /ecom/v2/carts/current"), 1);
+    // Another visitor's view is not served from those entries: it reads with its own token.
+    let other = store.add_one(None).await.expect("another session");
+    store.emulator.reset_counters();
+    store.page("/search?q=mug", Some(&other)).await;
+    assert!(store.emulator.counter("POST /stores/v3/products/search") >= 1);
+}

@@ -13,7 +13,18 @@ use crate::{
 pub fn CartDrawer() -> impl IntoView {
     let actions = expect_context::<CartActions>();
     let dialog = NodeRef::<html::Dialog>::new();
-    let cart = Resource::new(move || actions.version(), |_| get_cart());
+    // Loaded only once something was added (the drawer opens then), so a page view costs no
+    // cart read for a drawer nobody opened.
+    let cart = Resource::new(
+        move || actions.add.version().get(),
+        |adds| async move {
+            if adds == 0 {
+                Ok(None)
+            } else {
+                get_cart().await
+            }
+        },
+    );
 
     // Open after every add that put something in the cart.
     Effect::new(move |_| {

@@ -108,8 +108,10 @@ async fn mint_visitor(
     Ok(tokens)
 }
 
-/// Catalog reads. A visitor with a session reads with their own token, uncached; everyone else
-/// shares the server-wide anonymous token and `cache` (keyed by the request).
+/// Catalog reads. A visitor with a session reads with their own token, and what that returns
+/// is kept in `cache` under a key private to them, so their repeat views cost no catalog call
+/// and no one else can ever be served it. Everyone else shares the server-wide anonymous token
+/// and the entries keyed by the request alone.
 pub async fn catalog_call<T, F, Fut>(
     state: &AppState,
     session: &Session,
@@ -122,12 +124,25 @@ where
     F: Fn(String) -> Fut,
     Fut: Future<Output = Result<T, WixError>>,
 {
-    if session.tokens().is_some() {
+    if let Some(tokens) = session.tokens() {
+        let private_key = format!("{}|{key}", private_cache_prefix(&tokens));
+        if let Some(value) = cache.get(&private_key).await {
+            return Ok(value);
+        }
         if let Some(value) = visitor_call(state, session, Mint::Never, &call).await? {
+            cache.insert(private_key, value.clone()).await;
             return Ok(value);
         }
     }
     shared_catalog_call(state, cache, key, call).await
+}
+
+/// A visitor's own corner of the catalog caches: a SHA-256 of their refresh token, which stays
+/// the same across renewals (wix-api.md §2) and differs between visitors and members.
+pub fn private_cache_prefix(tokens: &wix_headless::Tokens) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(tokens.refresh_token.value.as_bytes());
+    format!("visitor:{}", hex::encode(digest))
 }
 
 /// A catalog read with the server-wide anonymous token, through `cache`.
@@ -142,7 +157,8 @@ where
     F: Fn(String) -> Fut,
     Fut: Future<Output = Result<T, WixError>>,
 {
-    cached(cache, key, async {
+    // Never equal to a private key (those start with `visitor:`).
+    cached(cache, format!("shared|{key}"), async {
         let token = state.shared_visitor.access_token(&state.wix).await?;
         match call(token.clone()).await {
             Err(error) if error.is_unauthorized() => {
