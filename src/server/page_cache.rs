@@ -9,7 +9,7 @@
 use std::{sync::Arc, time::Duration};
 
 use axum::{
-    body::Body,
+    body::{Body, Bytes},
     extract::{Request, State},
     http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode},
     middleware::Next,
@@ -35,7 +35,8 @@ impl PageCache {
                 .time_to_live(ttl)
                 .max_capacity(max_bytes)
                 .weigher(|key: &String, page: &Arc<CachedPage>| {
-                    u32::try_from(key.len() + page.body.len()).unwrap_or(u32::MAX)
+                    let body: usize = page.body.iter().map(|part| part.len()).sum();
+                    u32::try_from(key.len() + body).unwrap_or(u32::MAX)
                 })
                 .build(),
         }
@@ -45,8 +46,9 @@ impl PageCache {
 struct CachedPage {
     status: StatusCode,
     headers: HeaderMap,
-    body: String,
-    /// The nonce rendered into `body` and the CSP header, replaced on every answer.
+    /// The body cut where the nonce was: an answer joins the parts with a fresh one.
+    body: Vec<Bytes>,
+    /// The nonce rendered into the body and the CSP header.
     nonce: String,
 }
 
@@ -81,20 +83,31 @@ impl CachedPage {
                     .into_response());
             }
         };
-        match String::from_utf8(bytes.to_vec()) {
-            Ok(body) => Ok(Self {
-                status: parts.status,
-                headers: parts.headers,
-                body,
-                nonce,
-            }),
-            Err(_) => Err(Response::from_parts(parts, Body::from(bytes))),
-        }
+        Ok(Self {
+            status: parts.status,
+            headers: parts.headers,
+            body: split_at(&bytes, nonce.as_bytes()),
+            nonce,
+        })
     }
 
     /// This page with `nonce` in place of the one it was rendered with.
     fn answer(&self, nonce: &str, cache_status: &'static str) -> Response {
-        let mut response = Response::new(Body::from(self.body.replace(&self.nonce, nonce)));
+        let body = match self.body.as_slice() {
+            [whole] => whole.clone(),
+            parts => {
+                let size = parts.iter().map(|p| p.len() + nonce.len()).sum();
+                let mut joined = Vec::with_capacity(size);
+                for (i, part) in parts.iter().enumerate() {
+                    if i > 0 {
+                        joined.extend_from_slice(nonce.as_bytes());
+                    }
+                    joined.extend_from_slice(part);
+                }
+                Bytes::from(joined)
+            }
+        };
+        let mut response = Response::new(Body::from(body));
         *response.status_mut() = self.status;
         *response.headers_mut() = self.headers.clone();
         let csp = self
@@ -111,6 +124,24 @@ impl CachedPage {
         headers.insert(CACHE_STATUS_HEADER, HeaderValue::from_static(cache_status));
         response
     }
+}
+
+/// `bytes` cut at every occurrence of `separator` (which the parts no longer contain).
+fn split_at(bytes: &Bytes, separator: &[u8]) -> Vec<Bytes> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i + separator.len() <= bytes.len() {
+        if &bytes[i..i + separator.len()] == separator {
+            parts.push(bytes.slice(start..i));
+            i += separator.len();
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    parts.push(bytes.slice(start..));
+    parts
 }
 
 /// The `'nonce-…'` source of a CSP.
@@ -196,6 +227,13 @@ mod tests {
             .body(Body::empty())
             .expect("request");
         assert!(cache_key(&post).is_none());
+    }
+
+    #[test]
+    fn bodies_are_cut_at_the_nonce() {
+        let parts = split_at(&Bytes::from_static(b"a N b N"), b"N");
+        assert_eq!(parts, [&b"a "[..], &b" b "[..], &b""[..]]);
+        assert_eq!(split_at(&Bytes::from_static(b"none"), b"N"), [&b"none"[..]]);
     }
 
     #[test]
