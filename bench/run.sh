@@ -126,5 +126,9 @@ say "token calls per renewal, 50 concurrent requests with one expired cookie"
 RENEW_MARGIN_SECS=$RENEW_MARGIN CONCURRENCY=50 bench/renewal.sh "http://$STORE" "http://$EMU" "$WORK/renewal.json" ||
   { say "renewal measurement failed; the report will say so"; rm -f "$WORK/renewal.json"; }
 
+# The raw measurements stay beside the report, so `python3 bench/report.py bench/results/raw
+# bench/results N` can redo it.
+rm -rf "$OUT/raw" && mkdir -p "$OUT/raw"
+cp "$WORK"/*.tsv "$WORK"/*.json "$WORK"/*_kb "$WORK"/search.html "$OUT/raw/" 2>/dev/null || true
 python3 bench/report.py "$WORK" "$OUT" "$DURATION"
 say "report: $OUT/report.md"
