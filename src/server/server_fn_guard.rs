@@ -3,7 +3,7 @@
 //! Leptos answers 500 when a server function's arguments cannot be decoded (a missing field, a
 //! body that is not UTF-8 or is too large); that is the caller's fault, so it becomes 400 (413
 //! for a body over the limit). For a plain form post that fails this way Leptos redirects to
-//! the `Referer`; a redirect that would leave the site goes to the home page instead.
+//! the `Referer`; such a redirect that would leave the site goes to the home page instead.
 
 use axum::{
     body::Body,
@@ -47,13 +47,23 @@ pub async fn server_fn_guard(
     if !request.uri().path().starts_with("/api/") {
         return next.run(request).await;
     }
+    let referer = request
+        .headers()
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let mut response = next.run(request).await;
-    let leaves_site = response
+    // Only Leptos's own redirect back to the `Referer`; our redirects (to Wix's hosted checkout)
+    // are deliberate.
+    let back_off_site = response
         .headers()
         .get(header::LOCATION)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|location| !is_local(location, &state.config.public_url));
-    if response.status().is_redirection() && leaves_site {
+        .is_some_and(|location| {
+            !is_local(location, &state.config.public_url)
+                && referer.as_deref().is_some_and(|r| location.starts_with(r))
+        });
+    if response.status().is_redirection() && back_off_site {
         response
             .headers_mut()
             .insert(header::LOCATION, HeaderValue::from_static("/"));
