@@ -30,7 +30,8 @@ def calls(file):
     return {k: v / 20 for k, v in counters.items()}
 
 assets = {}
-for path in glob.glob("target/site/pkg/*"):
+site = os.environ.get("LEPTOS_SITE_ROOT", "target/site-release")
+for path in glob.glob(os.path.join(site, "pkg", "*")):
     raw = open(path, "rb").read()
     br = subprocess.run(["brotli", "-c", "-q", "11", path], capture_output=True).stdout
     assets[os.path.basename(path)] = {"raw": len(raw), "gzip": len(gzip.compress(raw, 9)), "brotli": len(br)}

@@ -29,6 +29,8 @@ command -v wrk >/dev/null && command -v brotli >/dev/null || {
 [ -x bench/node_modules/.bin/wasm-opt ] && [ -x bench/node_modules/.bin/lighthouse ] || (cd bench && npm ci --no-audit --no-fund)
 
 say "release build (wasm-opt from npm binaryen)"
+# Its own site folder, so the debug build's assets in target/site stay for `make test`.
+export LEPTOS_SITE_ROOT=target/site-release
 PATH="$PWD/bench/node_modules/.bin:$PATH" cargo leptos build --release
 cargo build --release -p wix-emulator
 
@@ -39,7 +41,7 @@ say "starting the emulator on $EMU and the storefront on $STORE"
 target/release/wix-emulator --listen "$EMU" --db "$WORK/emulator.sqlite" --admin >"$WORK/emulator.log" 2>&1 &
 EMU_PID=$!
 WIX_CLIENT_ID=bench WIX_API_BASE_URL="http://$EMU" SESSION_SECRET=bench-secret-bench-secret-bench-secret-00 \
-  PUBLIC_URL="http://$STORE" LEPTOS_SITE_ADDR="$STORE" LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD \
+  PUBLIC_URL="http://$STORE" LEPTOS_SITE_ADDR="$STORE" LEPTOS_SITE_ROOT="$LEPTOS_SITE_ROOT" LEPTOS_ENV=PROD \
   BENCH_CEILING=1 WIX_RENEW_MARGIN_SECS=$RENEW_MARGIN RUST_LOG=warn target/release/wix-storefront >"$WORK/store.log" 2>&1 &
 STORE_PID=$!
 for _ in $(seq 100); do curl -sf "http://$STORE/search" >/dev/null && break; sleep 0.2; done

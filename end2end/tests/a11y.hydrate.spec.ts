@@ -7,6 +7,7 @@ const pages = [
   ["home", "/"],
   ["search with results", "/search?q=tee"],
   ["search without results", "/search?q=zzqqxx&in_stock=1"],
+  ["search with option filters", "/search?Color=Black&Size=XL&sort=price-asc"],
   ["category", "/category/kitchen"],
   ["product", `/product/${PRODUCT_WITH_OPTIONS}`],
   ["empty cart", "/cart"],
