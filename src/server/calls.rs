@@ -134,29 +134,6 @@ where
             return Ok(value);
         }
     }
-    shared_catalog_call(state, cache, key, call).await
-}
-
-/// A visitor's own corner of the catalog caches: a SHA-256 of their refresh token, which stays
-/// the same across renewals (wix-api.md §2) and differs between visitors and members.
-pub fn private_cache_prefix(tokens: &wix_headless::Tokens) -> String {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(tokens.refresh_token.value.as_bytes());
-    format!("visitor:{}", hex::encode(digest))
-}
-
-/// A catalog read with the server-wide anonymous token, through `cache`.
-pub async fn shared_catalog_call<T, F, Fut>(
-    state: &AppState,
-    cache: &moka::future::Cache<String, T>,
-    key: String,
-    call: F,
-) -> Result<T, WixError>
-where
-    T: Clone + Send + Sync + 'static,
-    F: Fn(String) -> Fut,
-    Fut: Future<Output = Result<T, WixError>>,
-{
     // Never equal to a private key (those start with `visitor:`).
     cached(cache, format!("shared|{key}"), async {
         let token = state.shared_visitor.access_token(&state.wix).await?;
@@ -169,6 +146,14 @@ where
         }
     })
     .await
+}
+
+/// A visitor's own corner of the catalog caches: a SHA-256 of their refresh token, which stays
+/// the same across renewals (wix-api.md §2) and differs between visitors and members.
+fn private_cache_prefix(tokens: &wix_headless::Tokens) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(tokens.refresh_token.value.as_bytes());
+    format!("visitor:{}", hex::encode(digest))
 }
 
 /// What a shopper is told when Wix fails; the details go to the log, not the page.

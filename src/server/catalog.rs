@@ -8,7 +8,8 @@ use wix_headless::catalog::{
 };
 
 use super::{
-    calls::{app_state, catalog_call, current_session, shared_catalog_call, user_error},
+    calls::{app_state, catalog_call, current_session, user_error},
+    catalog_cache::cached,
     session::Session,
     state::AppState,
 };
@@ -28,7 +29,7 @@ pub fn wix_search(query: &SearchQuery, category_id: Option<&str>) -> ProductSear
     }
     let mut filters = Vec::new();
     if let Some(id) = category_id {
-        filters.push(json!({"allCategoriesInfo.categories": {"$matchItems": [{"id": id}]}}));
+        filters.push(in_category(id));
     }
     if let Some(min) = query.min {
         filters.push(json!({"actualPriceRange.minValue.amount": {"$gte": min}}));
@@ -61,6 +62,34 @@ pub fn wix_search(query: &SearchQuery, category_id: Option<&str>) -> ProductSear
         Sort::Newest => search.sort("createdDate", SortOrder::Descending),
         Sort::Name => search.sort("name", SortOrder::Ascending),
     }
+}
+
+/// Products in a category or any of its subcategories.
+fn in_category(id: &str) -> serde_json::Value {
+    json!({"allCategoriesInfo.categories": {"$matchItems": [{"id": id}]}})
+}
+
+/// Follows a search's `cursors.next` through at most `max_pages` pages, with the shared token
+/// and cache, handing each page to `visit`. A failure ends the walk; what was visited stays.
+pub async fn walk_catalog(
+    state: &AppState,
+    first: ProductSearch,
+    max_pages: usize,
+    mut visit: impl FnMut(ProductPage),
+) -> Result<(), wix_headless::WixError> {
+    let session = Session::anonymous();
+    let limit = first.cursor_paging.limit;
+    let mut request = first;
+    for _ in 0..max_pages {
+        let mut page = run_search_with(state, &session, request).await?;
+        let next = page.paging_metadata.cursors.next.take();
+        visit(page);
+        match next {
+            Some(cursor) => request = ProductSearch::after(limit, cursor),
+            None => break,
+        }
+    }
+    Ok(())
 }
 
 /// The store's categories through the shared policy (visitor token, or shared token + cache).
@@ -143,27 +172,19 @@ pub async fn option_facets(
     state: &AppState,
     category_id: Option<&str>,
 ) -> Result<Vec<OptionFacet>, wix_headless::WixError> {
-    let wix = state.wix.clone();
-    let first = wix_search(&SearchQuery::default(), category_id);
-    let first = ProductSearch {
-        cursor_paging: ProductSearch::new(FACET_PAGE_SIZE).cursor_paging,
-        ..first
+    let first = match category_id {
+        Some(id) => ProductSearch::new(FACET_PAGE_SIZE).filter(in_category(id)),
+        None => ProductSearch::new(FACET_PAGE_SIZE),
     };
     let key = category_id.unwrap_or("all").to_owned();
-    shared_catalog_call(state, &state.catalog_cache.facets, key, |token| {
-        let (wix, mut request) = (wix.clone(), first.clone());
-        async move {
-            let mut products = Vec::new();
-            for _ in 0..FACET_PAGES {
-                let page = wix.search_products(&token, &request, &[]).await?;
-                products.extend(page.products);
-                match page.paging_metadata.cursors.next {
-                    Some(cursor) => request = ProductSearch::after(FACET_PAGE_SIZE, cursor),
-                    None => break,
-                }
-            }
-            Ok(collect_facets(&products))
-        }
+    // Concurrent misses of one category share one walk.
+    cached(&state.catalog_cache.facets, key, async {
+        let mut products = Vec::new();
+        walk_catalog(state, first, FACET_PAGES, |page| {
+            products.extend(page.products)
+        })
+        .await?;
+        Ok(collect_facets(&products))
     })
     .await
 }
@@ -301,9 +322,7 @@ pub async fn product(slug: &str) -> Result<Option<ProductDetail>, ServerFnError>
     // Related products: the same main category; losing them never loses the page.
     let related = match &product.main_category_id {
         Some(category) => {
-            let request = ProductSearch::new(5).filter(
-                json!({"allCategoriesInfo.categories": {"$matchItems": [{"id": category}]}}),
-            );
+            let request = ProductSearch::new(5).filter(in_category(category));
             run_search_with(&state, &current_session(), request)
                 .await
                 .map(|page| {

@@ -5,7 +5,7 @@ use axum::{extract::State, http::header, response::IntoResponse, routing::get, R
 use wix_headless::catalog::ProductSearch;
 
 use super::{
-    catalog::{categories_with, run_search_with},
+    catalog::{categories_with, walk_catalog},
     session::Session,
     state::AppState,
 };
@@ -76,19 +76,16 @@ async fn pages(State(state): State<AppState>) -> impl IntoResponse {
 async fn products(State(state): State<AppState>) -> impl IntoResponse {
     const MAX_PAGES: usize = 500; // 50,000 URLs: the sitemap protocol's limit per file
     let base = state.config.public_url.clone();
-    let session = Session::anonymous();
     let mut slugs = Vec::new();
-    let mut request =
+    let first =
         ProductSearch::new(100).sort("createdDate", wix_headless::catalog::SortOrder::Ascending);
-    for _ in 0..MAX_PAGES {
-        let Ok(page) = run_search_with(&state, &session, request).await else {
-            break;
-        };
-        slugs.extend(page.products.into_iter().map(|p| p.slug));
-        match page.paging_metadata.cursors.next {
-            Some(cursor) => request = ProductSearch::after(100, cursor),
-            None => break,
-        }
+    // A sitemap of what could be read beats none: a failure ends it early.
+    let walked = walk_catalog(&state, first, MAX_PAGES, |page| {
+        slugs.extend(page.products.into_iter().map(|p| p.slug))
+    })
+    .await;
+    if let Err(error) = walked {
+        tracing::warn!(%error, "sitemap cut short");
     }
     xml(urlset(
         slugs

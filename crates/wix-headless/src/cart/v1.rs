@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::{
     slug_from_path,
-    wire::{DescriptionLine, Image, PageUrl, Translatable},
+    wire::{self, DescriptionLine, Image, PageUrl, Translatable},
     Cart, CartLine, CartTotals, CatalogReference, LineItemInput,
 };
 use crate::{client::WixClient, error::WixError, money::Money};
@@ -66,16 +66,11 @@ struct WireCart {
     revision: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct Envelope {
-    cart: WireCart,
-}
-
 fn money(price: &Price, currency: &str) -> Money {
     Money::new(&price.amount, price.formatted_amount.as_deref(), currency)
 }
 
-impl WireCart {
+impl wire::IntoCart for WireCart {
     fn into_cart(self) -> Cart {
         let currency = self.currency.unwrap_or_else(|| "USD".into());
         let lines: Vec<CartLine> = self
@@ -149,21 +144,14 @@ pub(super) async fn cart_call(
     path: &str,
     body: &Value,
 ) -> Result<Cart, WixError> {
-    let envelope: Envelope = wix
-        .send(Method::POST, path, Some(token), Some(body))
-        .await?;
-    Ok(envelope.cart.into_cart())
+    wire::change::<WireCart>(wix, token, path, body).await
 }
 
 pub(super) async fn get(wix: &WixClient, token: &str) -> Result<Option<Cart>, WixError> {
-    match wix
-        .read::<(), Envelope>(Method::GET, BASE, Some(token), None)
-        .await
-    {
-        Ok(envelope) => Ok(Some(envelope.cart.into_cart())),
-        Err(error) if error.code() == Some("OWNED_CART_NOT_FOUND") => Ok(None),
-        Err(error) => Err(error),
-    }
+    wire::current::<WireCart>(wix, token, BASE, |error| {
+        error.code() == Some("OWNED_CART_NOT_FOUND")
+    })
+    .await
 }
 
 pub(super) async fn add(

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::{
     slug_from_path,
-    wire::{DescriptionLine, Image, PageUrl, Translatable},
+    wire::{self, DescriptionLine, Image, PageUrl, Translatable},
     Cart, CartLine, CartTotals, CatalogReference, LineItemInput,
 };
 use crate::{client::WixClient, error::WixError, money::Money};
@@ -117,18 +117,19 @@ struct WireCart {
     business_info: CurrencyInfo,
 }
 
-#[derive(Deserialize)]
-struct Envelope {
-    cart: WireCart,
+impl WireCart {
+    fn currency(&self) -> String {
+        self.customer_info
+            .currency_code
+            .clone()
+            .or_else(|| self.business_info.currency_code.clone())
+            .unwrap_or_else(|| "USD".into())
+    }
 }
 
-impl WireCart {
+impl wire::IntoCart for WireCart {
     fn into_cart(self) -> Cart {
-        let currency = self
-            .customer_info
-            .currency_code
-            .or(self.business_info.currency_code)
-            .unwrap_or_else(|| "USD".into());
+        let currency = self.currency();
         let lines = self
             .line_items
             .into_iter()
@@ -188,22 +189,15 @@ pub(super) async fn cart_call(
     path: &str,
     body: &Value,
 ) -> Result<Cart, WixError> {
-    let envelope: Envelope = wix
-        .send(Method::POST, path, Some(token), Some(body))
-        .await?;
-    Ok(envelope.cart.into_cart())
+    wire::change::<WireCart>(wix, token, path, body).await
 }
 
 pub(super) async fn get(wix: &WixClient, token: &str) -> Result<Option<Cart>, WixError> {
-    match wix
-        .read::<(), Envelope>(Method::GET, BASE, Some(token), None)
-        .await
-    {
-        Ok(envelope) => Ok(Some(envelope.cart.into_cart())),
+    wire::current::<WireCart>(wix, token, BASE, |error| {
         // No current cart: 404, code UNCONFIRMED (§5b.9), so the status decides.
-        Err(error) if error.status() == Some(404) => Ok(None),
-        Err(error) => Err(error),
-    }
+        error.status() == Some(404)
+    })
+    .await
 }
 
 pub(super) async fn add(
@@ -261,7 +255,7 @@ pub(super) async fn totals(wix: &WixClient, token: &str) -> Result<CartTotals, W
             Some(&json!({})),
         )
         .await?;
-    let currency = estimate.cart.into_cart().currency;
+    let currency = estimate.cart.currency();
     let s = estimate.summary.price_summary;
     Ok(CartTotals {
         subtotal: s.subtotal.money(&currency),
