@@ -111,7 +111,7 @@ pub fn SearchPage() -> impl IntoView {
 /// this page holds (`24+` when there are more pages).
 pub fn result_summary(query: &SearchQuery, total: Option<u64>, shown: usize, more: bool) -> String {
     let count = total.unwrap_or(shown as u64);
-    if count == 0 || shown == 0 && total.is_none() {
+    if count == 0 {
         return if query.q.is_empty() {
             "No products match these filters.".to_owned()
         } else {
@@ -202,17 +202,17 @@ fn LoadMore(
 ) -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
-    let problem = RwSignal::new(None::<String>);
     let load = Action::new(move |cursor: &String| search_products(query.at(Some(cursor))));
-    Effect::new(move |_| match load.value().get() {
-        Some(Ok(more)) => {
-            problem.set(None);
+    Effect::new(move |_| {
+        if let Some(Ok(more)) = load.value().get() {
             next_cursor.set(more.next_cursor);
             loaded.update(|pages| pages.push(more.products));
         }
-        Some(Err(error)) => problem.set(Some(error_message(&error))),
-        None => {}
     });
+    let problem = move || match load.value().get() {
+        Some(Err(error)) => Some(error_message(&error)),
+        _ => None,
+    };
     let on_click = move |_| {
         if let Some(cursor) = next_cursor.get_untracked() {
             load.dispatch(cursor);
@@ -226,7 +226,7 @@ fn LoadMore(
                 </button>
             </p>
         </Show>
-        {move || problem.get().map(|text| view! { <p class="notice error" role="alert">{text}</p> })}
+        {move || problem().map(|text| view! { <p class="notice error" role="alert">{text}</p> })}
     }
 }
 

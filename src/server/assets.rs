@@ -36,8 +36,13 @@ pub async fn asset_cache_headers(
     request: Request,
     next: Next,
 ) -> Response {
-    let pkg = format!("/{}/", state.leptos_options.site_pkg_dir);
-    let is_bundle = request.uri().path().starts_with(&pkg);
+    // Every response passes here: no allocation to tell `/pkg/…` apart.
+    let is_bundle = request
+        .uri()
+        .path()
+        .strip_prefix('/')
+        .and_then(|path| path.strip_prefix(&*state.leptos_options.site_pkg_dir))
+        .is_some_and(|rest| rest.starts_with('/'));
     let mut response = next.run(request).await;
     if is_bundle && response.status().is_success() {
         let value = bundle_cache_control(state.leptos_options.hash_files);

@@ -55,21 +55,24 @@ fn redirect_plain_form(return_to: &str, notice: CartNotice) {
     }
 }
 
-/// Runs a cart mutation and reports it as a notice; plain forms are sent back with it.
-async fn report(
+/// Reports a cart action: a plain form is sent back with its notice, and a failure becomes that
+/// notice (`failed` makes the answer from it); a fetch gets the result as it is.
+fn report<T>(
     return_to: &str,
-    result: Result<CartNotice, ServerFnError>,
-) -> Result<CartNotice, ServerFnError> {
+    result: Result<T, ServerFnError>,
+    notice: impl Fn(&T) -> CartNotice,
+    failed: impl FnOnce(CartNotice) -> T,
+) -> Result<T, ServerFnError> {
     match result {
-        Ok(notice) => {
-            redirect_plain_form(return_to, notice);
-            Ok(notice)
+        Ok(value) => {
+            redirect_plain_form(return_to, notice(&value));
+            Ok(value)
         }
         Err(error) if is_plain_form_request() => {
             let notice = CartNotice::after_failure(&error);
             redirect_plain_form(return_to, notice);
             tracing::debug!(%error, "cart action failed");
-            Ok(notice)
+            Ok(failed(notice))
         }
         Err(error) => Err(error),
     }
@@ -82,15 +85,12 @@ pub async fn add(
     return_to: String,
 ) -> Result<AddToCartOutcome, ServerFnError> {
     let result = add_inner(product_id, variant_id, &quantity).await;
-    if is_plain_form_request() {
-        let notice = match &result {
-            Ok(outcome) => outcome.notice(),
-            Err(error) => CartNotice::after_failure(error),
-        };
-        redirect_plain_form(&return_to, notice);
-        return Ok(result.unwrap_or(AddToCartOutcome::NotAdded { item_count: 0 }));
-    }
-    result
+    report(
+        &return_to,
+        result,
+        |outcome| outcome.notice(),
+        |_| AddToCartOutcome::NotAdded { item_count: 0 },
+    )
 }
 
 async fn add_inner(
@@ -167,7 +167,7 @@ pub async fn set_quantity(
         })
     }
     .await;
-    report(&return_to, result).await
+    report(&return_to, result, |notice| *notice, |notice| notice)
 }
 
 pub async fn remove(line_id: String, return_to: String) -> Result<CartNotice, ServerFnError> {
@@ -188,7 +188,7 @@ pub async fn remove(line_id: String, return_to: String) -> Result<CartNotice, Se
         })
     }
     .await;
-    report(&return_to, result).await
+    report(&return_to, result, |notice| *notice, |notice| notice)
 }
 
 /// The line or the cart no longer exists.

@@ -15,9 +15,6 @@ use axum::{
 
 use super::state::AppState;
 
-/// Leptos's error bodies are short; anything longer is not one of them.
-const MAX_ERROR_BODY: usize = 64 * 1024;
-
 /// The status a Leptos server-function error body deserves, if not 500.
 fn client_error_status(body: &[u8]) -> Option<StatusCode> {
     let decoding = body.starts_with(b"Args|") || body.starts_with(b"Deserialization|");
@@ -72,7 +69,8 @@ pub async fn server_fn_guard(
         return response;
     }
     let (mut parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_ERROR_BODY)
+    // Server-function answers are already whole in memory.
+    let bytes = axum::body::to_bytes(body, usize::MAX)
         .await
         .unwrap_or_default();
     if let Some(status) = client_error_status(&bytes) {
