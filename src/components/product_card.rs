@@ -62,24 +62,34 @@ pub fn ProductCardView(product: ProductCard) -> impl IntoView {
 #[component]
 pub fn ListingCartNotice() -> impl IntoView {
     use crate::api::cart::CartNotice;
-    use crate::components::status::error_message;
     let add = expect_context::<CartActions>().add;
     let query = leptos_router::hooks::use_query_map();
-    let message = move || match add.value().get() {
-        Some(Ok(outcome)) => Some((
-            outcome.notice().message().to_owned(),
-            outcome.notice().is_success(),
-        )),
-        Some(Err(error)) => Some((error_message(&error), false)),
-        None => query
-            .read()
-            .get("cart")
-            .and_then(|c| CartNotice::from_code(&c))
-            .map(|n| (n.message().to_owned(), n.is_success())),
+    let message = move || {
+        add_message(
+            add.value().get(),
+            query
+                .read()
+                .get("cart")
+                .and_then(|c| CartNotice::from_code(&c)),
+        )
     };
     view! {
         <p class="cart-notice" role="status" aria-live="polite" data-testid="cart-notice">
             {move || message().map(|(text, ok)| view! { <span class=if ok { "ok" } else { "problem" }>{text}</span> })}
         </p>
     }
+}
+
+/// What to tell the shopper after an add: the action's outcome once hydrated, else the notice
+/// a plain form post brought back in the URL. `(text, success)`.
+pub fn add_message(
+    outcome: Option<Result<crate::api::cart::AddToCartOutcome, ServerFnError>>,
+    from_url: Option<crate::api::cart::CartNotice>,
+) -> Option<(String, bool)> {
+    let notice = match outcome {
+        Some(Ok(outcome)) => outcome.notice(),
+        Some(Err(error)) => return Some((crate::components::status::error_message(&error), false)),
+        None => from_url?,
+    };
+    Some((notice.message().to_owned(), notice.is_success()))
 }

@@ -15,7 +15,7 @@ use crate::{
     app::CartActions,
     components::{
         canonical::Canonical,
-        product_card::ProductGrid,
+        product_card::{add_message, ProductGrid},
         status::{error_message, Unavailable},
     },
     pages::not_found::NotFound,
@@ -111,16 +111,7 @@ fn ProductView(product: ProductDetail, notice: Memo<Option<CartNotice>>) -> impl
                 .collect::<Vec<_>>()
         })
     });
-    let message = move || match add.value().get() {
-        Some(Ok(outcome)) => Some((
-            outcome.notice().message().to_owned(),
-            outcome.notice().is_success(),
-        )),
-        Some(Err(error)) => Some((error_message(&error), false)),
-        None => notice
-            .get()
-            .map(|n| (n.message().to_owned(), n.is_success())),
-    };
+    let message = move || add_message(add.value().get(), notice.get());
     let p = product.get_value();
     let description = p
         .description
