@@ -89,6 +89,23 @@ test("a sold-out variant says so and adds nothing", async ({ page, request, java
   await page.getByRole("button", { name: "Add to cart", exact: true }).click();
   await expect(page.getByTestId("cart-notice")).toContainText("sold out or unavailable, so nothing was added");
   await expect(page.getByTestId("cart-count")).toHaveText("0");
+  // Wix answered 200 with a line that confirms nothing; the store took it out again.
+  await page.goto("/cart");
+  await expect(page.getByTestId("empty-cart")).toBeVisible();
+});
+
+test("asking for more than is left adds what is left and says so", async ({ page, javaScriptEnabled }) => {
+  await page.goto("/product/linen-planner");
+  await ready(page, javaScriptEnabled);
+  await page.getByLabel("Quantity").fill("5");
+  await page.getByRole("button", { name: "Add to cart", exact: true }).click();
+  await expect(page.getByTestId("cart-notice")).toContainText("Only part of that quantity could be added");
+  await closeDrawer(page, javaScriptEnabled);
+  await expect(page.getByTestId("cart-count")).toHaveText("3");
+  await page.goto("/cart");
+  await ready(page, javaScriptEnabled);
+  await expect(page.getByTestId("cart-line")).toContainText("Only 3 left");
+  await expect(page.getByRole("button", { name: "Check out" })).toBeDisabled();
 });
 
 test("a sold-out combination in the URL moves to the nearest one in stock", async ({ page, request, javaScriptEnabled }) => {

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::problem::StoreProblem;
+use super::error::StoreError;
 
 /// Most of one item a shopper may add at once (the quantity field's limit).
 pub const MAX_QUANTITY: u32 = 99;
@@ -13,8 +13,8 @@ pub struct CartSummary {
     pub item_count: u32,
 }
 
-/// What an add-to-cart did. Wix answers 200 even when it added nothing (wix-api.md §5.2), so
-/// the outcome comes from comparing the cart before and after.
+/// What an add-to-cart did. Wix answers 200 even when it added nothing (wix-api.md §9.2), so
+/// the outcome is read from the quantities Wix confirmed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AddToCartOutcome {
     Added {
@@ -108,7 +108,7 @@ impl CartNotice {
             Self::InvalidQuantity => "Choose a quantity between 1 and 99.",
             Self::ProductUnavailable => "That product is not available, so nothing was added.",
             Self::StoreUnavailable => "The store could not be reached, so nothing changed. Please try again.",
-            Self::MaybeChanged => StoreProblem::ChangeTimeout.message(),
+            Self::MaybeChanged => StoreError::ChangeTimeout.message(),
             Self::Updated => "Quantity updated.",
             Self::QuantityCapped => "The store limits how many you can buy, so the quantity was lowered.",
             Self::Removed => "Removed from your cart.",
@@ -121,13 +121,9 @@ impl CartNotice {
     }
 
     /// What a plain form is told when a cart action failed with `error`.
-    pub fn after_failure(error: &ServerFnError) -> Self {
+    pub fn after_failure(error: StoreError) -> Self {
         match error {
-            ServerFnError::ServerError(message)
-                if StoreProblem::from_message(message) == Some(StoreProblem::ChangeTimeout) =>
-            {
-                Self::MaybeChanged
-            }
+            StoreError::ChangeTimeout => Self::MaybeChanged,
             _ => Self::StoreUnavailable,
         }
     }
@@ -157,25 +153,6 @@ impl AddToCartOutcome {
             Self::ProductUnavailable => CartNotice::ProductUnavailable,
         }
     }
-
-    /// Derives the outcome from the quantity of the line before and after the add.
-    pub fn from_quantities(before: u32, after: u32, requested: u32, item_count: u32) -> Self {
-        let added = after.saturating_sub(before);
-        if added == 0 {
-            Self::NotAdded { item_count }
-        } else if added < requested {
-            Self::PartlyAdded {
-                added,
-                requested,
-                item_count,
-            }
-        } else {
-            Self::Added {
-                quantity: added,
-                item_count,
-            }
-        }
-    }
 }
 
 /// Parses the quantity field; `None` for anything outside 1–[`MAX_QUANTITY`].
@@ -195,6 +172,8 @@ pub struct CartLineView {
     pub image: Option<crate::api::catalog::ImageView>,
     pub options: Vec<String>,
     pub quantity: u32,
+    /// How many are left, when Wix says (the steppers stop there).
+    pub available_quantity: Option<u32>,
     pub unit_price: String,
     pub full_price: Option<String>,
     pub line_total: String,
@@ -218,13 +197,13 @@ impl CartView {
 }
 
 #[server]
-pub async fn get_cart_summary() -> Result<CartSummary, ServerFnError> {
+pub async fn get_cart_summary() -> Result<CartSummary, StoreError> {
     crate::server::cart::summary().await
 }
 
 /// The whole cart; `None` when the visitor has none.
 #[server]
-pub async fn get_cart() -> Result<Option<CartView>, ServerFnError> {
+pub async fn get_cart() -> Result<Option<CartView>, StoreError> {
     crate::server::cart::view().await
 }
 
@@ -233,18 +212,18 @@ pub async fn update_quantity(
     line_id: String,
     quantity: String,
     return_to: String,
-) -> Result<CartNotice, ServerFnError> {
+) -> Result<CartNotice, StoreError> {
     crate::server::cart::set_quantity(line_id, quantity, return_to).await
 }
 
 #[server]
-pub async fn remove_line(line_id: String, return_to: String) -> Result<CartNotice, ServerFnError> {
+pub async fn remove_line(line_id: String, return_to: String) -> Result<CartNotice, StoreError> {
     crate::server::cart::remove(line_id, return_to).await
 }
 
 /// Sends the browser to Wix's hosted checkout (a plain form post, with or without JavaScript).
 #[server]
-pub async fn checkout() -> Result<(), ServerFnError> {
+pub async fn checkout() -> Result<(), StoreError> {
     crate::server::cart::checkout().await
 }
 
@@ -256,36 +235,13 @@ pub async fn add_to_cart(
     variant_id: String,
     quantity: String,
     return_to: String,
-) -> Result<AddToCartOutcome, ServerFnError> {
+) -> Result<AddToCartOutcome, StoreError> {
     crate::server::cart::add(product_id, variant_id, quantity, return_to).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn outcome_follows_the_cart_not_the_status_code() {
-        assert_eq!(
-            AddToCartOutcome::from_quantities(1, 3, 2, 5),
-            AddToCartOutcome::Added {
-                quantity: 2,
-                item_count: 5
-            }
-        );
-        assert_eq!(
-            AddToCartOutcome::from_quantities(98, 99, 5, 99),
-            AddToCartOutcome::PartlyAdded {
-                added: 1,
-                requested: 5,
-                item_count: 99
-            }
-        );
-        assert_eq!(
-            AddToCartOutcome::from_quantities(2, 2, 1, 2),
-            AddToCartOutcome::NotAdded { item_count: 2 }
-        );
-    }
 
     #[test]
     fn quantity_changes_are_reported_as_wix_applied_them() {
@@ -312,6 +268,7 @@ mod tests {
             image: None,
             options: vec![],
             quantity: 1,
+            available_quantity: None,
             unit_price: "$1.00".into(),
             full_price: None,
             line_total: "$1.00".into(),

@@ -3,12 +3,12 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::search_query::SearchQuery;
+use super::{error::StoreError, search_query::SearchQuery};
 
 /// Products per search page.
 pub const PAGE_SIZE: u32 = 24;
-/// Longer queries are cut: nobody types more, and Wix need not see 10 KB of text.
-pub const MAX_QUERY_CHARS: usize = 200;
+/// Longer queries are cut, as Wix's own storefront cuts them (wix-api.md §9.1).
+pub const MAX_QUERY_CHARS: usize = 100;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImageView {
@@ -16,42 +16,34 @@ pub struct ImageView {
     pub alt: String,
     pub width: u32,
     pub height: u32,
-    /// Resized variants for Wix media URLs (`srcset`); `None` for other hosts.
+    /// Resized copies (`srcset`) for images on Wix's media host; `None` for other hosts.
     pub srcset: Option<String>,
 }
 
-/// Wix media resizing: `https://static.wixstatic.com/media/<file>` serves scaled copies at
-/// `…/media/<file>/v1/fill/w_<w>,h_<h>,al_c,q_80/<file>`. Square crops for square originals,
-/// proportional heights otherwise.
-pub fn wix_srcset(url: &str, width: u32, height: u32) -> Option<String> {
-    let file = url.strip_prefix("https://static.wixstatic.com/media/")?;
-    if file.is_empty() || file.contains('/') || width == 0 || height == 0 {
-        return None;
-    }
-    let sizes: Vec<String> = [240u32, 480, 960]
-        .into_iter()
-        .filter(|w| *w < width)
-        .map(|w| {
-            let h = (u64::from(w) * u64::from(height) / u64::from(width)) as u32;
-            format!("{url}/v1/fill/w_{w},h_{h},al_c,q_80/{file} {w}w")
-        })
-        .chain(std::iter::once(format!("{url} {width}w")))
-        .collect();
-    Some(sizes.join(", "))
+/// A price as shown: Wix's formatted text, or text formatted for the currency.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PriceView {
+    /// `$27.00`, `$12.00 – $16.00`, or `From $10.20` for a discounted range.
+    pub label: String,
+    /// Struck through: the price before a sale or discount.
+    pub was: Option<String>,
+    /// An automatic discount applies (a badge says so).
+    pub discounted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProductCard {
     pub id: String,
     pub slug: String,
-    /// Products with options are added from their page, where a variant is chosen.
-    pub has_options: bool,
     pub name: String,
     pub image: Option<ImageView>,
-    /// Formatted (`$27.00`, or `From $27.00` when variants differ).
-    pub price: String,
-    pub compare_at: Option<String>,
+    pub price: PriceView,
     pub in_stock: bool,
+    /// Products without options can be added from the card: the variant to add (empty when
+    /// Wix did not name one). `None`: choose options on the product page.
+    pub quick_add: Option<String>,
+    /// The merchant's ribbon ("New", "Sale").
+    pub ribbon: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -97,10 +89,13 @@ pub struct VariantView {
     pub id: String,
     /// `(option name, choice name)` in option order; empty for a product without options.
     pub choices: Vec<(String, String)>,
-    pub price: String,
-    pub compare_at: Option<String>,
+    pub price: PriceView,
+    /// The selling price as a decimal (`27.5`), for structured data.
+    pub amount: String,
     pub in_stock: bool,
     pub sku: Option<String>,
+    /// The chosen choice's own image, where the merchant linked one.
+    pub image: Option<ImageView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -116,6 +111,13 @@ pub struct OptionView {
     pub choices: Vec<ChoiceView>,
 }
 
+/// A titled block of the product page ("Care", "Shipping & returns").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InfoSectionView {
+    pub title: String,
+    pub paragraphs: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProductDetail {
     pub id: String,
@@ -124,13 +126,16 @@ pub struct ProductDetail {
     /// Paragraphs of plain text: Wix's description is HTML, and none of it is trusted.
     pub description: Vec<String>,
     pub images: Vec<ImageView>,
-    pub price: String,
-    pub compare_at: Option<String>,
+    pub price: PriceView,
     pub in_stock: bool,
     /// ISO 4217, for structured data.
     pub currency: String,
     pub options: Vec<OptionView>,
     pub variants: Vec<VariantView>,
+    pub info_sections: Vec<InfoSectionView>,
+    /// The product's category path, root first.
+    pub breadcrumbs: Vec<CategoryView>,
+    pub ribbon: Option<String>,
     /// Other products of the same category.
     pub related: Vec<ProductCard>,
 }
@@ -141,48 +146,23 @@ pub fn normalise_query(q: &str) -> String {
 }
 
 #[server]
-pub async fn search_products(query: SearchQuery) -> Result<SearchResults, ServerFnError> {
+pub async fn search_products(query: SearchQuery) -> Result<SearchResults, StoreError> {
     crate::server::catalog::search(query).await
 }
 
 #[server]
-pub async fn get_home() -> Result<HomeContent, ServerFnError> {
+pub async fn get_home() -> Result<HomeContent, StoreError> {
     crate::server::catalog::home().await
 }
 
 #[server]
-pub async fn get_product(slug: String) -> Result<Option<ProductDetail>, ServerFnError> {
+pub async fn get_product(slug: String) -> Result<Option<ProductDetail>, StoreError> {
     crate::server::catalog::product(&slug).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wix_media_gets_resized_variants() {
-        let set = wix_srcset(
-            "https://static.wixstatic.com/media/22e53e_abc~mv2.jpg",
-            1000,
-            500,
-        )
-        .expect("wix media");
-        assert_eq!(
-            set,
-            "https://static.wixstatic.com/media/22e53e_abc~mv2.jpg/v1/fill/w_240,h_120,al_c,q_80/22e53e_abc~mv2.jpg 240w, \
-             https://static.wixstatic.com/media/22e53e_abc~mv2.jpg/v1/fill/w_480,h_240,al_c,q_80/22e53e_abc~mv2.jpg 480w, \
-             https://static.wixstatic.com/media/22e53e_abc~mv2.jpg/v1/fill/w_960,h_480,al_c,q_80/22e53e_abc~mv2.jpg 960w, \
-             https://static.wixstatic.com/media/22e53e_abc~mv2.jpg 1000w"
-        );
-        assert_eq!(
-            wix_srcset("http://127.0.0.1:3001/media/x.svg", 800, 800),
-            None
-        );
-        assert_eq!(
-            wix_srcset("https://static.wixstatic.com/media/a/b.jpg", 800, 800),
-            None
-        );
-    }
 
     #[test]
     fn huge_queries_are_clamped() {

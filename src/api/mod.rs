@@ -3,6 +3,6 @@
 
 pub mod cart;
 pub mod catalog;
-pub mod problem;
+pub mod error;
 pub mod search_query;
 pub mod variants;

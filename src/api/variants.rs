@@ -117,7 +117,15 @@ pub fn available(product: &ProductDetail, option: &str, choice: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::catalog::{ChoiceView, OptionView};
+    use crate::api::catalog::{ChoiceView, OptionView, PriceView};
+
+    fn price(label: &str) -> PriceView {
+        PriceView {
+            label: label.into(),
+            was: None,
+            discounted: false,
+        }
+    }
 
     fn product() -> ProductDetail {
         let option = |name: &str, choices: &[&str]| OptionView {
@@ -133,10 +141,11 @@ mod tests {
         let variant = |id: &str, color: &str, size: &str, in_stock: bool| VariantView {
             id: id.into(),
             choices: vec![("Color".into(), color.into()), ("Size".into(), size.into())],
-            price: "$10.00".into(),
-            compare_at: None,
+            price: price("$10.00"),
+            amount: "10".into(),
             in_stock,
             sku: None,
+            image: None,
         };
         ProductDetail {
             id: "p".into(),
@@ -144,8 +153,7 @@ mod tests {
             name: "Tee".into(),
             description: vec![],
             images: vec![],
-            price: "$10.00".into(),
-            compare_at: None,
+            price: price("$10.00"),
             in_stock: true,
             currency: "USD".into(),
             options: vec![
@@ -160,6 +168,9 @@ mod tests {
                 variant("wm", "White", "M", true),
                 variant("wl", "White", "L", false),
             ],
+            info_sections: vec![],
+            breadcrumbs: vec![],
+            ribbon: None,
             related: vec![],
         }
     }

@@ -3,7 +3,7 @@
 use leptos::{form::ActionForm, prelude::*};
 use leptos_router::hooks::use_location;
 
-use crate::{api::catalog::ProductCard, app::CartActions};
+use crate::{api::catalog::ProductCard, app::CartActions, components::price::Price};
 
 #[component]
 pub fn ProductGrid(products: Vec<ProductCard>) -> impl IntoView {
@@ -17,28 +17,31 @@ pub fn ProductGrid(products: Vec<ProductCard>) -> impl IntoView {
 #[component]
 pub fn ProductCardView(product: ProductCard) -> impl IntoView {
     let href = format!("/product/{}", product.slug);
-    let quick_add = (!product.has_options && product.in_stock).then(|| {
-        let add = expect_context::<CartActions>().add;
-        let location = use_location();
-        // Without JavaScript the browser comes back here, the outcome in the URL.
-        let search = location.search.get_untracked();
-        let return_to = match search.trim_start_matches('?') {
-            "" => location.pathname.get_untracked(),
-            query => format!("{}?{query}", location.pathname.get_untracked()),
-        };
-        let (id, name) = (product.id.clone(), product.name.clone());
-        view! {
-            <ActionForm action=add>
-                <input type="hidden" name="product_id" value=id/>
-                <input type="hidden" name="variant_id" value=""/>
-                <input type="hidden" name="quantity" value="1"/>
-                <input type="hidden" name="return_to" value=return_to/>
-                <button type="submit" class="quick-add" disabled=move || add.pending().get()>
-                    "Add to cart" <span class="visually-hidden">{format!(" {name}")}</span>
-                </button>
-            </ActionForm>
-        }
-    });
+    let quick_add = product
+        .quick_add
+        .filter(|_| product.in_stock)
+        .map(|variant_id| {
+            let add = expect_context::<CartActions>().add;
+            let location = use_location();
+            // Without JavaScript the browser comes back here, the outcome in the URL.
+            let search = location.search.get_untracked();
+            let return_to = match search.trim_start_matches('?') {
+                "" => location.pathname.get_untracked(),
+                query => format!("{}?{query}", location.pathname.get_untracked()),
+            };
+            let (id, name) = (product.id.clone(), product.name.clone());
+            view! {
+                <ActionForm action=add>
+                    <input type="hidden" name="product_id" value=id/>
+                    <input type="hidden" name="variant_id" value=variant_id/>
+                    <input type="hidden" name="quantity" value="1"/>
+                    <input type="hidden" name="return_to" value=return_to/>
+                    <button type="submit" class="quick-add" disabled=move || add.pending().get()>
+                        "Add to cart" <span class="visually-hidden">{format!(" {name}")}</span>
+                    </button>
+                </ActionForm>
+            }
+        });
     view! {
         <article class="product-card">
             <a href=href>
@@ -48,10 +51,8 @@ pub fn ProductCardView(product: ProductCard) -> impl IntoView {
                 })}
                 <h2 class="product-name">{product.name}</h2>
             </a>
-            <p class="price">
-                <span>{product.price}</span>
-                {product.compare_at.map(|was| view! { " " <s class="compare-at" aria-label=format!("was {was}")>{was.clone()}</s> })}
-            </p>
+            {product.ribbon.map(|ribbon| view! { <p class="ribbon">{ribbon}</p> })}
+            <p class="price"><Price price=product.price/></p>
             {(!product.in_stock).then(|| view! { <p class="stock">"Sold out"</p> })}
             {quick_add}
         </article>
@@ -83,12 +84,12 @@ pub fn ListingCartNotice() -> impl IntoView {
 /// What to tell the shopper after an add: the action's outcome once hydrated, else the notice
 /// a plain form post brought back in the URL. `(text, success)`.
 pub fn add_message(
-    outcome: Option<Result<crate::api::cart::AddToCartOutcome, ServerFnError>>,
+    outcome: Option<Result<crate::api::cart::AddToCartOutcome, crate::api::error::StoreError>>,
     from_url: Option<crate::api::cart::CartNotice>,
 ) -> Option<(String, bool)> {
     let notice = match outcome {
         Some(Ok(outcome)) => outcome.notice(),
-        Some(Err(error)) => return Some((crate::components::status::error_message(&error), false)),
+        Some(Err(error)) => return Some((error.message().to_owned(), false)),
         None => from_url?,
     };
     Some((notice.message().to_owned(), notice.is_success()))

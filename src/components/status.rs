@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::problem::StoreProblem;
+use crate::api::error::StoreError;
 
 /// Sets the response status of the page being rendered on the server.
 pub fn set_status(status: u16) {
@@ -17,23 +17,16 @@ pub fn set_status(status: u16) {
     let _ = status;
 }
 
-/// The store could not answer: say so, with a way forward. A timeout is a 504, the rest 503.
+/// The store could not answer: say so, with a way forward. The status comes from the error
+/// (a timeout is a 504, the rest 503).
 #[component]
-pub fn Unavailable(message: String) -> impl IntoView {
-    set_status(StoreProblem::from_message(&message).map_or(503, StoreProblem::status));
+pub fn Unavailable(error: StoreError) -> impl IntoView {
+    set_status(error.status());
     view! {
         <section class="notice error" role="alert">
             <h2>"We could not load this page"</h2>
-            <p>{message}</p>
+            <p>{error.message()}</p>
             <p><a href="">"Try again"</a></p>
         </section>
-    }
-}
-
-/// The shopper-facing text of a server function error (never internals: see `server::calls`).
-pub fn error_message(error: &ServerFnError) -> String {
-    match error {
-        ServerFnError::ServerError(message) => message.clone(),
-        _ => "The store could not be reached. Please check your connection and try again.".into(),
     }
 }

@@ -10,7 +10,7 @@ use crate::{
         get_cart, CartLineView, CartNotice, CartView, Checkout, UpdateQuantity, MAX_QUANTITY,
     },
     app::CartActions,
-    components::status::{error_message, Unavailable},
+    components::status::Unavailable,
 };
 
 const RETURN_TO: &str = "/cart";
@@ -36,7 +36,7 @@ pub fn CartPage() -> impl IntoView {
             .next_back();
         match latest {
             Some(Ok(notice)) => Some((notice.message().to_owned(), notice.is_success())),
-            Some(Err(error)) => Some((error_message(&error), false)),
+            Some(Err(error)) => Some((error.message().to_owned(), false)),
             None => url_notice
                 .get()
                 .map(|n| (n.message().to_owned(), n.is_success())),
@@ -56,7 +56,7 @@ pub fn CartPage() -> impl IntoView {
                     match cart.await {
                         Ok(Some(cart)) if !cart.lines.is_empty() => view! { <CartContents cart/> }.into_any(),
                         Ok(_) => view! { <EmptyCart/> }.into_any(),
-                        Err(error) => view! { <Unavailable message=error_message(&error)/> }.into_any(),
+                        Err(error) => view! { <Unavailable error/> }.into_any(),
                     }
                 })}
             </Transition>
@@ -100,6 +100,15 @@ fn CartContents(cart: CartView) -> impl IntoView {
     }
 }
 
+/// Why a line blocks checkout: only a few left, or none.
+fn unavailable_text(left: Option<u32>) -> String {
+    match left {
+        Some(1) => "Only 1 left: lower the quantity to check out.".to_owned(),
+        Some(n) if n > 0 => format!("Only {n} left: lower the quantity to check out."),
+        _ => "No longer available".to_owned(),
+    }
+}
+
 #[component]
 fn CartLine(line: CartLineView) -> impl IntoView {
     let actions = expect_context::<CartActions>();
@@ -136,9 +145,13 @@ fn CartLine(line: CartLineView) -> impl IntoView {
             timer.set_value(handle);
         }
     };
+    // The steppers stop at what is left, when Wix says how many that is.
+    let most = line
+        .available_quantity
+        .filter(|left| *left > 0)
+        .map_or(MAX_QUANTITY, |left| left.min(MAX_QUANTITY));
     let step = |delta: i32, label: &'static str, text: &'static str| {
-        let bounded =
-            move |quantity: u32| (quantity as i32 + delta).clamp(1, MAX_QUANTITY as i32) as u32;
+        let bounded = move |quantity: u32| (quantity as i32 + delta).clamp(1, most as i32) as u32;
         let schedule = schedule.clone();
         let (form_line_id, aria_label) = (line_id.clone(), format!("{label} {name}"));
         view! {
@@ -179,7 +192,7 @@ fn CartLine(line: CartLineView) -> impl IntoView {
                     {line.unit_price.clone()} " each"
                     {line.full_price.clone().map(|was| view! { " " <s class="compare-at">{was}</s> })}
                 </p>
-                {(!line.available).then(|| view! { <p class="problem">"No longer available"</p> })}
+                {(!line.available).then(|| view! { <p class="problem">{unavailable_text(line.available_quantity)}</p> })}
             </div>
             <div class="line-quantity">
                 {fewer}
@@ -187,7 +200,7 @@ fn CartLine(line: CartLineView) -> impl IntoView {
                     <input type="hidden" name="line_id" value=update_id/>
                     <input type="hidden" name="return_to" value=RETURN_TO/>
                     <label for=quantity_id.clone() class="visually-hidden">{format!("Quantity of {}", line.name)}</label>
-                    <input id=quantity_id name="quantity" type="number" min="1" max=MAX_QUANTITY value=line.quantity
+                    <input id=quantity_id name="quantity" type="number" min="1" max=most value=line.quantity
                         prop:value=move || shown.get().to_string() inputmode="numeric" required/>
                     <button type="submit" disabled=busy>"Update"</button>
                 </ActionForm>

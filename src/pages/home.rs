@@ -9,7 +9,7 @@ use crate::{
     components::{
         canonical::Canonical,
         product_card::{ListingCartNotice, ProductGrid},
-        status::{error_message, Unavailable},
+        status::Unavailable,
     },
 };
 
@@ -48,7 +48,7 @@ pub fn HomePage() -> impl IntoView {
                             <ProductGrid products=home.newest/>
                             <p><a href="/search">"Shop all products"</a></p>
                         }.into_any(),
-                        Err(error) => view! { <Unavailable message=error_message(&error)/> }.into_any(),
+                        Err(error) => view! { <Unavailable error/> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -15,8 +15,9 @@ use crate::{
     app::CartActions,
     components::{
         canonical::Canonical,
+        price::Price,
         product_card::{add_message, ProductGrid},
-        status::{error_message, Unavailable},
+        status::Unavailable,
     },
     pages::not_found::NotFound,
 };
@@ -40,7 +41,7 @@ pub fn ProductPage() -> impl IntoView {
                 match product.await {
                     Ok(Some(product)) => view! { <ProductView product notice/> }.into_any(),
                     Ok(None) => view! { <NotFound/> }.into_any(),
-                    Err(error) => view! { <Unavailable message=error_message(&error)/> }.into_any(),
+                    Err(error) => view! { <Unavailable error/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -56,13 +57,9 @@ fn script_json(value: &serde_json::Value) -> String {
         .replace('&', "\\u0026")
 }
 
+/// Product and breadcrumb structured data. Offers carry decimal amounts from Wix, never a
+/// displayed (formatted) price parsed back.
 fn structured_data(product: &ProductDetail) -> String {
-    let amount = |formatted: &str| {
-        formatted
-            .trim_start_matches("From ")
-            .trim_start_matches(|c: char| !c.is_ascii_digit())
-            .replace(',', "")
-    };
     let offers: Vec<serde_json::Value> = product
         .variants
         .iter()
@@ -70,7 +67,7 @@ fn structured_data(product: &ProductDetail) -> String {
             serde_json::json!({
                 "@type": "Offer",
                 "sku": v.sku,
-                "price": amount(&v.price),
+                "price": v.amount,
                 "priceCurrency": product.currency,
                 "availability": if v.in_stock { "https://schema.org/InStock" } else { "https://schema.org/OutOfStock" },
             })
@@ -88,13 +85,30 @@ fn structured_data(product: &ProductDetail) -> String {
         {
             "@context": "https://schema.org",
             "@type": "BreadcrumbList",
-            "itemListElement": [
-                {"@type": "ListItem", "position": 1, "name": "Home", "item": "/"},
-                {"@type": "ListItem", "position": 2, "name": product.name, "item": format!("/product/{}", product.slug)},
-            ],
+            "itemListElement": breadcrumb_items(product),
         }
     ]);
     script_json(&data)
+}
+
+fn breadcrumb_items(product: &ProductDetail) -> Vec<serde_json::Value> {
+    let trail = std::iter::once(("Home".to_owned(), "/".to_owned()))
+        .chain(
+            product
+                .breadcrumbs
+                .iter()
+                .map(|c| (c.name.clone(), format!("/category/{}", c.slug))),
+        )
+        .chain(std::iter::once((
+            product.name.clone(),
+            format!("/product/{}", product.slug),
+        )));
+    trail
+        .enumerate()
+        .map(|(i, (name, item))| {
+            serde_json::json!({"@type": "ListItem", "position": i + 1, "name": name, "item": item})
+        })
+        .collect()
 }
 
 #[component]
@@ -154,18 +168,15 @@ fn ProductView(product: ProductDetail, notice: Memo<Option<CartNotice>>) -> impl
                 }
             }).collect_view();
             let variant_id = selection.variant.map(|v| v.id.clone()).unwrap_or_default();
-            let (price, was) = match selection.variant {
-                Some(v) => (v.price.clone(), v.compare_at.clone()),
-                None => (p.price.clone(), p.compare_at.clone()),
+            let price = match selection.variant {
+                Some(v) => v.price.clone(),
+                None => p.price.clone(),
             };
             let purchasable = selection.variant.is_some();
             let return_to = selection.url(&p.slug);
             let product_id = p.id.clone();
             view! {
-                <p class="price" data-testid="price">
-                    <span>{price}</span>
-                    {was.map(|was| view! { " " <s class="compare-at">{was}</s> })}
-                </p>
+                <p class="price" data-testid="price"><Price price/></p>
                 {(!purchasable).then(|| view! { <p class="stock">"Sold out"</p> })}
                 {options}
                 <ActionForm action=add>
@@ -194,7 +205,11 @@ fn ProductView(product: ProductDetail, notice: Memo<Option<CartNotice>>) -> impl
         <Meta property="og:image" content=og_image/>
         <script type="application/ld+json" inner_html=structured_data(&p)></script>
         <nav class="breadcrumbs" aria-label="Breadcrumb">
-            <a href="/">"Home"</a> " / " <span aria-current="page">{p.name.clone()}</span>
+            <a href="/">"Home"</a>
+            {p.breadcrumbs.iter().map(|c| view! {
+                " / " <a href=format!("/category/{}", c.slug)>{c.name.clone()}</a>
+            }).collect_view()}
+            " / " <span aria-current="page">{p.name.clone()}</span>
         </nav>
         <article class="product">
             <div class="gallery">
@@ -211,6 +226,7 @@ fn ProductView(product: ProductDetail, notice: Memo<Option<CartNotice>>) -> impl
                 }).collect_view()}
             </div>
             <div class="details">
+                {p.ribbon.clone().map(|ribbon| view! { <p class="ribbon">{ribbon}</p> })}
                 <h1>{p.name.clone()}</h1>
                 {picker}
                 <p class="cart-notice" role="status" aria-live="polite" data-testid="cart-notice">
@@ -219,6 +235,12 @@ fn ProductView(product: ProductDetail, notice: Memo<Option<CartNotice>>) -> impl
                     })}
                 </p>
                 {p.description.iter().map(|paragraph| view! { <p>{paragraph.clone()}</p> }).collect_view()}
+                {p.info_sections.iter().map(|section| view! {
+                    <section class="info-section">
+                        <h2>{section.title.clone()}</h2>
+                        {section.paragraphs.iter().map(|paragraph| view! { <p>{paragraph.clone()}</p> }).collect_view()}
+                    </section>
+                }).collect_view()}
             </div>
         </article>
         {(!p.related.is_empty()).then(|| view! {

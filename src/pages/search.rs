@@ -21,7 +21,7 @@ use crate::{
     components::{
         canonical::Canonical,
         product_card::{ListingCartNotice, ProductGrid},
-        status::{error_message, Unavailable},
+        status::Unavailable,
     },
     pages::not_found::NotFound,
 };
@@ -99,7 +99,7 @@ pub fn SearchPage() -> impl IntoView {
                             view! { <NotFound/> }.into_any()
                         }
                         Ok(page) => view! { <Results page base=base_path()/> }.into_any(),
-                        Err(error) => view! { <Unavailable message=error_message(&error)/> }.into_any(),
+                        Err(error) => view! { <Unavailable error/> }.into_any(),
                     }
                 })}
             </Transition>
@@ -210,7 +210,7 @@ fn LoadMore(
         }
     });
     let problem = move || match load.value().get() {
-        Some(Err(error)) => Some(error_message(&error)),
+        Some(Err(error)) => Some(error.message().to_owned()),
         _ => None,
     };
     let on_click = move |_| {

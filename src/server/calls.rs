@@ -1,21 +1,25 @@
-//! How server functions reach Wix: with which token, and what happens on a 401.
+//! How server functions reach Wix: with which token, what happens on a 401, and what a
+//! failure becomes for the shopper ([`StoreError`]).
 
 use std::future::Future;
 
 use axum::http::request::Parts;
-use leptos::prelude::{use_context, ServerFnError};
+use leptos::prelude::use_context;
 use wix_headless::{
     auth::{SessionError, TokenRefresh},
-    WixError,
+    TokenRole, WixError,
 };
 
-use crate::api::problem::StoreProblem;
+use crate::api::error::StoreError;
 
 use super::{catalog_cache::cached, session::Session, state::AppState};
 
 /// The app state, provided as context to SSR and server functions.
-pub fn app_state() -> Result<AppState, ServerFnError> {
-    use_context::<AppState>().ok_or_else(|| ServerFnError::new("server state missing"))
+pub fn app_state() -> Result<AppState, StoreError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("server state missing from the rendering context");
+        StoreError::Failed
+    })
 }
 
 /// The current request's session (anonymous when the session layer did not run).
@@ -37,12 +41,6 @@ pub fn is_plain_form_request() -> bool {
                 .map(|v| v.contains("text/html"))
         })
         .unwrap_or(false)
-}
-
-/// Whether this is a server function called with `fetch` (not a page render, not a form post).
-fn is_server_fn_fetch() -> bool {
-    use_context::<Parts>().is_some_and(|parts| parts.uri.path().starts_with("/api/"))
-        && !is_plain_form_request()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,10 +106,10 @@ async fn mint_visitor(
     Ok(tokens)
 }
 
-/// Catalog reads. A visitor with a session reads with their own token, and what that returns
-/// is kept in `cache` under a key private to them, so their repeat views cost no catalog call
-/// and no one else can ever be served it. Everyone else shares the server-wide anonymous token
-/// and the entries keyed by the request alone.
+/// Catalog reads. The catalog is public and the same for every visitor who is not a signed-in
+/// member, so they all share the server-wide anonymous token and the cache. A member may see
+/// prices of their own (member pricing), so a member's reads use their own token and are never
+/// cached; if their token cannot be renewed right now, browsing falls back to the shared token.
 pub async fn catalog_call<T, F, Fut>(
     state: &AppState,
     session: &Session,
@@ -124,21 +122,18 @@ where
     F: Fn(String) -> Fut,
     Fut: Future<Output = Result<T, WixError>>,
 {
-    if let Some(tokens) = session.tokens() {
-        let private_key = format!("{}|{key}", private_cache_prefix(&tokens));
-        if let Some(value) = cache.get(&private_key).await {
-            return Ok(value);
-        }
+    let member = session
+        .tokens()
+        .filter(|t| t.refresh_token.role == TokenRole::Member && state.wix.is_valid(t));
+    if member.is_some() {
         if let Some(value) = visitor_call(state, session, Mint::Never, &call).await? {
-            cache.insert(private_key, value.clone()).await;
             return Ok(value);
         }
     }
-    // Never equal to a private key (those start with `visitor:`).
     cached(cache, format!("shared|{key}"), async {
         let token = state.shared_visitor.access_token(&state.wix).await?;
         match call(token.clone()).await {
-            Err(error) if error.is_unauthorized() => {
+            Err(WixError::Unauthorized) => {
                 state.shared_visitor.invalidate(&token).await;
                 call(state.shared_visitor.access_token(&state.wix).await?).await
             }
@@ -148,43 +143,29 @@ where
     .await
 }
 
-/// A visitor's own corner of the catalog caches: a SHA-256 of their refresh token, which stays
-/// the same across renewals (wix-api.md §2) and differs between visitors and members.
-fn private_cache_prefix(tokens: &wix_headless::Tokens) -> String {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(tokens.refresh_token.value.as_bytes());
-    format!("visitor:{}", hex::encode(digest))
+/// What a shopper is told when a read from Wix fails; the details go to the log, not the page.
+/// The HTTP status follows from the error (pages: `components::status`; server functions:
+/// `server_fn_guard`).
+pub fn fail(error: WixError) -> StoreError {
+    report(error, StoreError::Timeout)
 }
 
-/// What a shopper is told when Wix fails; the details go to the log, not the page.
-pub fn user_error(error: WixError) -> ServerFnError {
-    report_problem(error, StoreProblem::Timeout)
+/// [`fail`] for a change to the cart: after a timeout Wix may still have applied it, so the
+/// shopper is told to look rather than to try again.
+pub fn fail_change(error: WixError) -> StoreError {
+    report(error, StoreError::ChangeTimeout)
 }
 
-/// [`user_error`] for a change to the cart: after a timeout Wix may still have applied it, so
-/// the shopper is told to look rather than to try again.
-pub fn change_error(error: WixError) -> ServerFnError {
-    report_problem(error, StoreProblem::ChangeTimeout)
-}
-
-fn report_problem(error: WixError, timeout: StoreProblem) -> ServerFnError {
+fn report(error: WixError, timeout: StoreError) -> StoreError {
     tracing::warn!(%error, "Wix call failed");
-    let problem = match &error {
+    match error {
         WixError::Timeout => timeout,
-        WixError::Api { status: 429, .. } => StoreProblem::Busy,
-        error if error.is_transient() => StoreProblem::Unavailable,
-        _ => StoreProblem::Failed,
-    };
-    // A server function called by the hydrated app answers 503/504 rather than a bare 500: the
-    // fault is upstream. Pages set their status where they render the problem, and a plain form
-    // post keeps its redirect.
-    if is_server_fn_fetch() {
-        if let (Some(response), Ok(status)) = (
-            use_context::<leptos_axum::ResponseOptions>(),
-            axum::http::StatusCode::from_u16(problem.status()),
-        ) {
-            response.set_status(status);
-        }
+        WixError::RateLimited { .. } => StoreError::Busy,
+        WixError::Unavailable { .. } | WixError::Unreachable(_) => StoreError::Unavailable,
+        WixError::Unauthorized | WixError::InvalidGrant => StoreError::Session,
+        WixError::NotFound { .. }
+        | WixError::NoCart
+        | WixError::Refused { .. }
+        | WixError::Decode(_) => StoreError::Failed,
     }
-    problem.into_error()
 }

@@ -2,46 +2,45 @@
 
 use std::collections::HashMap;
 
-use leptos::prelude::ServerFnError;
-use serde_json::json;
 use wix_headless::{
-    cart::{Callbacks, Cart, CatalogReference, LineItemInput},
-    catalog::ProductSearch,
+    cart::{assess_add, AddOutcome, Callbacks, Cart, CatalogReference, LineItemInput},
+    ErrorCode, WixError,
 };
 
 use super::{
     calls::{
-        app_state, change_error, current_session, is_plain_form_request, user_error, visitor_call,
-        Mint,
+        app_state, current_session, fail, fail_change, is_plain_form_request, visitor_call, Mint,
     },
-    catalog::{card, run_search_with},
+    catalog::{image_view, products_by_ids, CART_LINE},
     session::Session,
     state::AppState,
 };
 use crate::{
     api::{
         cart::{parse_quantity, AddToCartOutcome, CartLineView, CartNotice, CartSummary, CartView},
-        catalog::{wix_srcset, ImageView},
+        catalog::ImageView,
+        error::StoreError,
     },
     url::{safe_return_path, with_query_param},
 };
 
 /// The visitor's cart, without minting a visitor.
-async fn current_cart(state: &AppState, session: &Session) -> Result<Option<Cart>, ServerFnError> {
+async fn current_cart(state: &AppState, session: &Session) -> Result<Option<Cart>, WixError> {
     let wix = state.wix.clone();
     Ok(visitor_call(state, session, Mint::Never, |token| {
         let wix = wix.clone();
         async move { wix.current_cart(&token).await }
     })
-    .await
-    .map_err(user_error)?
+    .await?
     .flatten())
 }
 
 /// The header badge: 0 without a session, and no Wix call either.
-pub async fn summary() -> Result<CartSummary, ServerFnError> {
+pub async fn summary() -> Result<CartSummary, StoreError> {
     let state = app_state()?;
-    let cart = current_cart(&state, &current_session()).await?;
+    let cart = current_cart(&state, &current_session())
+        .await
+        .map_err(fail)?;
     Ok(CartSummary {
         item_count: cart.map(|c| c.item_count()).unwrap_or(0),
     })
@@ -59,17 +58,17 @@ fn redirect_plain_form(return_to: &str, notice: CartNotice) {
 /// notice (`failed` makes the answer from it); a fetch gets the result as it is.
 fn report<T>(
     return_to: &str,
-    result: Result<T, ServerFnError>,
+    result: Result<T, StoreError>,
     notice: impl Fn(&T) -> CartNotice,
     failed: impl FnOnce(CartNotice) -> T,
-) -> Result<T, ServerFnError> {
+) -> Result<T, StoreError> {
     match result {
         Ok(value) => {
             redirect_plain_form(return_to, notice(&value));
             Ok(value)
         }
         Err(error) if is_plain_form_request() => {
-            let notice = CartNotice::after_failure(&error);
+            let notice = CartNotice::after_failure(error);
             redirect_plain_form(return_to, notice);
             tracing::debug!(%error, "cart action failed");
             Ok(failed(notice))
@@ -83,7 +82,7 @@ pub async fn add(
     variant_id: String,
     quantity: String,
     return_to: String,
-) -> Result<AddToCartOutcome, ServerFnError> {
+) -> Result<AddToCartOutcome, StoreError> {
     let result = add_inner(product_id, variant_id, &quantity).await;
     report(
         &return_to,
@@ -97,7 +96,7 @@ async fn add_inner(
     product_id: String,
     variant_id: String,
     quantity: &str,
-) -> Result<AddToCartOutcome, ServerFnError> {
+) -> Result<AddToCartOutcome, StoreError> {
     let Some(quantity) = parse_quantity(quantity) else {
         return Ok(AddToCartOutcome::InvalidQuantity);
     };
@@ -107,45 +106,105 @@ async fn add_inner(
     let variant = Some(variant_id.as_str()).filter(|v| !v.is_empty());
     let state = app_state()?;
     let session = current_session();
-    // The quantity already in the cart, to tell what this add really did.
-    let before = current_cart(&state, &session)
-        .await?
-        .map(|cart| cart.quantity_of(&product_id, variant))
-        .unwrap_or(0);
+    // The cart before, to tell what this add really did (Wix answers 200 either way).
+    let before = current_cart(&state, &session).await.map_err(fail)?;
     let items = [LineItemInput {
         quantity,
         catalog_reference: CatalogReference::stores_product(&product_id, variant),
     }];
     let wix = state.wix.clone();
-    let cart = match visitor_call(&state, &session, Mint::IfMissing, |token| {
+    let added = visitor_call(&state, &session, Mint::IfMissing, |token| {
         let wix = wix.clone();
         let items = items.clone();
         async move { wix.add_to_cart(&token, &items).await }
     })
-    .await
-    {
+    .await;
+    let cart = match added {
         // Wix refused the item itself (unknown product or variant): nothing was added.
-        Err(error) if error.is_rejection() && !error.is_unauthorized() => {
-            tracing::info!(%error, "add to cart refused");
+        Err(WixError::Refused { code, .. })
+            if matches!(
+                code,
+                ErrorCode::ItemNotFoundInCatalog | ErrorCode::Validation
+            ) =>
+        {
+            tracing::info!(?code, "add to cart refused");
             return Ok(AddToCartOutcome::ProductUnavailable);
         }
-        other => other
-            .map_err(change_error)?
-            .ok_or_else(|| ServerFnError::new("Could not start a cart session."))?,
+        Err(WixError::Refused {
+            code: ErrorCode::InsufficientInventory,
+            ..
+        }) => {
+            let item_count = before.as_ref().map_or(0, Cart::item_count);
+            return Ok(AddToCartOutcome::NotAdded { item_count });
+        }
+        other => other.map_err(fail_change)?.ok_or(StoreError::Session)?,
     };
-    Ok(AddToCartOutcome::from_quantities(
-        before,
-        cart.quantity_of(&product_id, variant),
-        quantity,
-        cart.item_count(),
-    ))
+    let outcome = assess_add(before.as_ref(), &cart, &product_id, variant, quantity);
+    if let AddOutcome::Refused(refusal) = outcome {
+        tracing::info!(?refusal, "Wix answered 200 but added nothing");
+        discard_refused_line(
+            &state,
+            &session,
+            before.as_ref(),
+            &cart,
+            &product_id,
+            variant,
+        )
+        .await;
+    }
+    Ok(add_outcome(outcome, cart.item_count()))
+}
+
+/// What the shopper is told about an add, from what Wix confirmed.
+fn add_outcome(outcome: AddOutcome, item_count: u32) -> AddToCartOutcome {
+    match outcome {
+        AddOutcome::Added { quantity } => AddToCartOutcome::Added {
+            quantity,
+            item_count,
+        },
+        AddOutcome::Partial { added, requested } => AddToCartOutcome::PartlyAdded {
+            added,
+            requested,
+            item_count,
+        },
+        AddOutcome::Refused(_) => AddToCartOutcome::NotAdded { item_count },
+    }
+}
+
+/// A refused add can leave a new line that confirms nothing (§9.2): it is removed again, so the
+/// cart holds only what the shopper can buy. Best effort: a failure is only logged.
+async fn discard_refused_line(
+    state: &AppState,
+    session: &Session,
+    before: Option<&Cart>,
+    after: &Cart,
+    product_id: &str,
+    variant: Option<&str>,
+) {
+    let Some(line) = after.line_for(product_id, variant) else {
+        return;
+    };
+    let existed = before.is_some_and(|b| b.line(&line.id).is_some());
+    if existed || line.quantity > 0 {
+        return;
+    }
+    let wix = state.wix.clone();
+    let ids = vec![line.id.clone()];
+    let removed = visitor_call(state, session, Mint::Never, |token| {
+        let (wix, ids) = (wix.clone(), ids.clone());
+        async move { wix.remove_cart_lines(&token, &ids).await }
+    })
+    .await;
+    if let Err(error) = removed {
+        tracing::warn!(%error, "could not remove a refused cart line");
+    }
 }
 
 pub async fn set_quantity(
     line_id: String,
     quantity: String,
     return_to: String,
-) -> Result<CartNotice, ServerFnError> {
+) -> Result<CartNotice, StoreError> {
     let result = async {
         let Some(quantity) = parse_quantity(&quantity) else {
             return Ok(CartNotice::InvalidQuantity);
@@ -163,14 +222,14 @@ pub async fn set_quantity(
             }
             Ok(None) => CartNotice::LineGone,
             Err(error) if is_gone(&error) => CartNotice::LineGone,
-            Err(error) => return Err(change_error(error)),
+            Err(error) => return Err(fail_change(error)),
         })
     }
     .await;
     report(&return_to, result, |notice| *notice, |notice| notice)
 }
 
-pub async fn remove(line_id: String, return_to: String) -> Result<CartNotice, ServerFnError> {
+pub async fn remove(line_id: String, return_to: String) -> Result<CartNotice, StoreError> {
     let result = async {
         let state = app_state()?;
         let wix = state.wix.clone();
@@ -184,7 +243,7 @@ pub async fn remove(line_id: String, return_to: String) -> Result<CartNotice, Se
             // Removed already (a double click, another tab): the cart is as the shopper wants it.
             Ok(None) => CartNotice::LineGone,
             Err(error) if is_gone(&error) => CartNotice::LineGone,
-            Err(error) => return Err(change_error(error)),
+            Err(error) => return Err(fail_change(error)),
         })
     }
     .await;
@@ -192,20 +251,27 @@ pub async fn remove(line_id: String, return_to: String) -> Result<CartNotice, Se
 }
 
 /// The line or the cart no longer exists.
-fn is_gone(error: &wix_headless::WixError) -> bool {
+fn is_gone(error: &WixError) -> bool {
     matches!(
-        error.code(),
-        Some("LINE_ITEM_NOT_FOUND_IN_CART" | "OWNED_CART_NOT_FOUND" | "CURRENT_CART_NOT_FOUND")
-    ) || error.status() == Some(404)
+        error,
+        WixError::NoCart
+            | WixError::NotFound { .. }
+            | WixError::Refused {
+                code: ErrorCode::LineItemNotFound,
+                ..
+            }
+    )
 }
 
-pub async fn view() -> Result<Option<CartView>, ServerFnError> {
+pub async fn view() -> Result<Option<CartView>, StoreError> {
     let state = app_state()?;
     let session = current_session();
-    let Some(cart) = current_cart(&state, &session).await? else {
+    let Some(cart) = current_cart(&state, &session).await.map_err(fail)? else {
         return Ok(None);
     };
     let wix = state.wix.clone();
+    // Wix's client estimates only a cart with lines; a failed estimate leaves the cart's own
+    // subtotal (§9.4).
     let totals = if cart.lines.is_empty() {
         None
     } else {
@@ -214,7 +280,9 @@ pub async fn view() -> Result<Option<CartView>, ServerFnError> {
             async move { wix.cart_totals(&token).await }
         })
         .await
-        .map_err(user_error)?
+        .inspect_err(|error| tracing::warn!(%error, "cart estimate unavailable"))
+        .ok()
+        .flatten()
         .flatten()
     };
     let images = missing_images(&state, &session, &cart).await;
@@ -226,22 +294,22 @@ pub async fn view() -> Result<Option<CartView>, ServerFnError> {
             name: line.name.clone(),
             slug: line.slug.clone(),
             image: line
-                .image_url
-                .clone()
-                .map(|url| ImageView {
-                    srcset: wix_srcset(&url, 800, 800),
-                    url,
-                    alt: line.name.clone(),
-                    width: 800,
-                    height: 800,
-                })
+                .image
+                .as_ref()
+                .map(|image| image_view(image, CART_LINE))
                 .or_else(|| images.get(&line.product_id).cloned()),
             options: line.options.clone(),
-            quantity: line.quantity,
+            // A line Wix cannot sell in full shows what was asked for, beside what is left.
+            quantity: if line.available() {
+                line.quantity
+            } else {
+                line.requested_quantity.max(1)
+            },
+            available_quantity: line.available_quantity,
             unit_price: line.unit_price.formatted.clone(),
             full_price: line.full_price.as_ref().map(|p| p.formatted.clone()),
             line_total: line.line_total.formatted.clone(),
-            available: line.available,
+            available: line.available(),
         })
         .collect();
     let (subtotal, discount, total) = match &totals {
@@ -265,8 +333,8 @@ pub async fn view() -> Result<Option<CartView>, ServerFnError> {
     }))
 }
 
-/// Cart V2 lines come without images (wix-api.md §5b.4): join them from the catalog, through
-/// the shared, cached catalog read. A failure only costs the pictures.
+/// Cart V2 lines come without images (wix-api.md §9.2): they are joined from the catalog, as
+/// Wix's own client does. A failure only costs the pictures.
 async fn missing_images(
     state: &AppState,
     session: &Session,
@@ -275,7 +343,7 @@ async fn missing_images(
     let mut ids: Vec<&str> = cart
         .lines
         .iter()
-        .filter(|l| l.image_url.is_none())
+        .filter(|l| l.image.is_none())
         .map(|l| l.product_id.as_str())
         .collect();
     ids.sort_unstable();
@@ -283,13 +351,13 @@ async fn missing_images(
     if ids.is_empty() {
         return HashMap::new();
     }
-    let request = ProductSearch::new(100).filter(json!({"id": {"$in": ids}}));
-    let page = run_search_with(state, session, request).await;
-    match page {
-        Ok(page) => page
-            .products
+    match products_by_ids(state, session, &ids).await {
+        Ok(products) => products
             .iter()
-            .filter_map(|p| card(p).image.map(|image| (p.id.clone(), image)))
+            .filter_map(|p| {
+                let image = p.images.first()?;
+                Some((p.id.clone(), image_view(image, CART_LINE)))
+            })
             .collect(),
         Err(error) => {
             tracing::warn!(%error, "cart images unavailable");
@@ -300,7 +368,7 @@ async fn missing_images(
 
 /// Creates the checkout and sends the browser to Wix's hosted checkout page. Every failure sends
 /// it back to the cart with a notice: this is always a plain form post.
-pub async fn checkout() -> Result<(), ServerFnError> {
+pub async fn checkout() -> Result<(), StoreError> {
     let notice = match start_checkout().await {
         Ok(url) => {
             leptos_axum::redirect(&url);
@@ -320,7 +388,7 @@ async fn start_checkout() -> Result<String, CartNotice> {
         .map_err(|_| CartNotice::StoreUnavailable)?
         .filter(|c| !c.lines.is_empty())
         .ok_or(CartNotice::CartEmpty)?;
-    if cart.lines.iter().any(|l| !l.available) {
+    if cart.lines.iter().any(|l| !l.available()) {
         return Err(CartNotice::UnavailableItems);
     }
     let public = &state.config.public_url;
@@ -340,16 +408,52 @@ async fn start_checkout() -> Result<String, CartNotice> {
     })
     .await;
     match url {
-        Ok(Some(url)) if url.starts_with("https://") || url.starts_with("http://") => Ok(url),
-        Ok(_) => Err(CartNotice::CheckoutFailed),
+        Ok(Some(url)) => Ok(url),
+        Ok(None) => Err(CartNotice::CheckoutFailed),
         Err(error) => {
             tracing::warn!(%error, "checkout failed");
             Err(match error.code() {
-                Some("SITE_MUST_ACCEPT_PAYMENTS_TO_CREATE_CHECKOUT") => CartNotice::PaymentsOff,
-                Some("CANT_CREATE_CHECKOUT_WITHOUT_LINE_ITEMS") => CartNotice::CartEmpty,
+                Some(ErrorCode::PaymentsNotAccepted) => CartNotice::PaymentsOff,
+                Some(ErrorCode::EmptyCheckout) => CartNotice::CartEmpty,
+                _ if matches!(error, WixError::NoCart) => CartNotice::CartEmpty,
                 _ if error.is_transient() => CartNotice::StoreUnavailable,
                 _ => CartNotice::CheckoutFailed,
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wix_headless::cart::Refusal;
+
+    #[test]
+    fn outcomes_follow_what_wix_confirmed() {
+        assert_eq!(
+            add_outcome(AddOutcome::Added { quantity: 2 }, 5),
+            AddToCartOutcome::Added {
+                quantity: 2,
+                item_count: 5
+            }
+        );
+        assert_eq!(
+            add_outcome(
+                AddOutcome::Partial {
+                    added: 1,
+                    requested: 5
+                },
+                99
+            ),
+            AddToCartOutcome::PartlyAdded {
+                added: 1,
+                requested: 5,
+                item_count: 99
+            }
+        );
+        assert_eq!(
+            add_outcome(AddOutcome::Refused(Refusal::Unavailable), 2),
+            AddToCartOutcome::NotAdded { item_count: 2 }
+        );
     }
 }

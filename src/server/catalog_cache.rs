@@ -1,9 +1,8 @@
-//! In-process cache of catalog responses fetched with the server-wide anonymous token. What a
-//! visitor fetches with their own token is never stored here, so nothing personal is shared.
+//! In-process caches of catalog answers read with the server-wide anonymous token: the public
+//! catalog, the same for every visitor. Nothing read with a shopper's own token is kept here.
 
 use std::{sync::Arc, time::Duration};
 
-use crate::api::catalog::OptionFacet;
 use moka::future::Cache;
 use serde::Serialize;
 use wix_headless::{
@@ -11,12 +10,16 @@ use wix_headless::{
     WixError,
 };
 
+use super::catalog::Facets;
+
 pub struct CatalogCache {
     pub searches: Cache<String, ProductPage>,
     pub products: Cache<String, Option<Product>>,
+    pub by_ids: Cache<String, Vec<Product>>,
     pub categories: Cache<String, Vec<Category>>,
+    pub category_slugs: Cache<String, Option<Category>>,
     pub counts: Cache<String, u64>,
-    pub facets: Cache<String, Vec<OptionFacet>>,
+    pub facets: Cache<String, Facets>,
 }
 
 impl CatalogCache {
@@ -25,7 +28,9 @@ impl CatalogCache {
         Self {
             searches: bounded(ttl, max_bytes),
             products: bounded(ttl, max_bytes),
+            by_ids: bounded(ttl, max_bytes),
             categories: bounded(ttl, max_bytes),
+            category_slugs: bounded(ttl, max_bytes),
             counts: bounded(ttl, max_bytes),
             facets: bounded(ttl, max_bytes),
         }

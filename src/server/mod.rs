@@ -99,7 +99,9 @@ async fn serve() -> Result<(), StartupError> {
             .await?;
             tracing::info!("embedded Wix emulator on {}", emulator.base_url());
             (
-                ClientConfig::new("emulator-client").base_url(emulator.base_url()),
+                ClientConfig::new("emulator-client")
+                    .base_url(emulator.base_url())
+                    .media_base_url(format!("{}/media/", emulator.base_url())),
                 Some(emulator),
             )
         }

@@ -5,13 +5,16 @@ use axum::{middleware, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_cookies::CookieManagerLayer;
-use tower_http::{compression::CompressionLayer, CompressionLevel};
+use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer, CompressionLevel};
 
 use super::{
     assets::asset_cache_headers, csrf::same_origin_only, page_cache::page_cache_layer, security,
     server_fn_guard::server_fn_guard, session::session_layer, state::AppState,
 };
 use crate::app::{shell, App};
+
+/// Largest request body accepted (server-function arguments, form posts).
+const MAX_REQUEST_BODY: usize = 64 * 1024;
 
 pub fn build(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -33,6 +36,9 @@ pub fn build(state: AppState) -> Router {
         // Pages and server functions only: static files need no session. Cross-site posts are
         // refused before any session work.
         .route_layer(middleware::from_fn_with_state(state.clone(), session_layer))
+        // Server-function arguments are a few short fields: anything bigger is refused (413)
+        // before it is read (and before any session work).
+        .route_layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             same_origin_only,

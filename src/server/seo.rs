@@ -2,7 +2,7 @@
 //! pages through the whole catalog with Wix's cursors).
 
 use axum::{extract::State, http::header, response::IntoResponse, routing::get, Router};
-use wix_headless::catalog::ProductSearch;
+use wix_headless::catalog::{ProductQuery, ProductSearch};
 
 use super::{
     catalog::{categories_with, walk_catalog},
@@ -65,9 +65,7 @@ async fn pages(State(state): State<AppState>) -> impl IntoResponse {
     let urls = std::iter::once(format!("{base}/")).chain(
         categories
             .into_iter()
-            .filter_map(|c| c.slug)
-            .filter(|s| s != "all-products")
-            .map(|slug| format!("{base}/category/{slug}")),
+            .map(|c| format!("{base}/category/{}", c.slug)),
     );
     xml(urlset(urls))
 }
@@ -77,8 +75,7 @@ async fn products(State(state): State<AppState>) -> impl IntoResponse {
     const MAX_PAGES: usize = 500; // 50,000 URLs: the sitemap protocol's limit per file
     let base = state.config.public_url.clone();
     let mut slugs = Vec::new();
-    let first =
-        ProductSearch::new(100).sort("createdDate", wix_headless::catalog::SortOrder::Ascending);
+    let first = ProductSearch::first(ProductQuery::new(), 100);
     // A sitemap of what could be read beats none: a failure ends it early.
     let walked = walk_catalog(&state, first, MAX_PAGES, |page| {
         slugs.extend(page.products.into_iter().map(|p| p.slug))

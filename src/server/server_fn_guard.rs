@@ -1,9 +1,10 @@
-//! Answers of server functions that Leptos gets wrong for bad requests.
+//! The HTTP status of server-function answers, and where their redirects may go.
 //!
-//! Leptos answers 500 when a server function's arguments cannot be decoded (a missing field, a
-//! body that is not UTF-8 or is too large); that is the caller's fault, so it becomes 400 (413
-//! for a body over the limit). For a plain form post that fails this way Leptos redirects to
-//! the `Referer`; such a redirect that would leave the site goes to the home page instead.
+//! Leptos answers every server-function error with a 500. Ours are [`StoreError`]s, sent as
+//! JSON, so the status is derived from the error itself ([`StoreError::status`]): 400 for
+//! arguments that cannot be decoded, 503/504 for upstream failures. For a plain form post that
+//! fails, Leptos redirects to the `Referer`; such a redirect that would leave the site goes to
+//! the home page instead.
 
 use axum::{
     body::Body,
@@ -14,18 +15,14 @@ use axum::{
 };
 
 use super::state::AppState;
+use crate::api::error::StoreError;
 
-/// The status a Leptos server-function error body deserves, if not 500.
-fn client_error_status(body: &[u8]) -> Option<StatusCode> {
-    let decoding = body.starts_with(b"Args|") || body.starts_with(b"Deserialization|");
-    let too_large = body
-        .windows(b"length limit exceeded".len())
-        .any(|w| w == b"length limit exceeded");
-    match (decoding, too_large) {
-        (true, true) => Some(StatusCode::PAYLOAD_TOO_LARGE),
-        (true, false) => Some(StatusCode::BAD_REQUEST),
-        (false, _) => None,
-    }
+/// The status a server-function error body deserves.
+fn error_status(body: &[u8]) -> StatusCode {
+    serde_json::from_slice::<StoreError>(body)
+        .ok()
+        .and_then(|error| StatusCode::from_u16(error.status()).ok())
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 /// Whether a redirect target stays on this site.
@@ -73,9 +70,7 @@ pub async fn server_fn_guard(
     let bytes = axum::body::to_bytes(body, usize::MAX)
         .await
         .unwrap_or_default();
-    if let Some(status) = client_error_status(&bytes) {
-        parts.status = status;
-    }
+    parts.status = error_status(&bytes);
     Response::from_parts(parts, Body::from(bytes))
 }
 
@@ -84,16 +79,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn undecodable_arguments_are_the_callers_fault() {
+    fn the_status_comes_from_the_error() {
+        let body = |error: StoreError| serde_json::to_vec(&error).expect("json");
         assert_eq!(
-            client_error_status(b"Args|missing field `slug`"),
-            Some(StatusCode::BAD_REQUEST)
+            error_status(&body(StoreError::BadRequest)),
+            StatusCode::BAD_REQUEST
         );
         assert_eq!(
-            client_error_status(b"Deserialization|length limit exceeded"),
-            Some(StatusCode::PAYLOAD_TOO_LARGE)
+            error_status(&body(StoreError::Timeout)),
+            StatusCode::GATEWAY_TIMEOUT
         );
-        assert_eq!(client_error_status(b"ServerError|The store is busy"), None);
+        assert_eq!(
+            error_status(&body(StoreError::Busy)),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+        assert_eq!(error_status(b"not ours"), StatusCode::INTERNAL_SERVER_ERROR);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use tower_cookies::{cookie::SameSite, Cookie, Cookies, Key};
-use wix_headless::{auth::TokenRefresh, TokenRole, Tokens};
+use wix_headless::{auth::TokenRefresh, TokenRole, Tokens, WixError};
 
 use super::state::AppState;
 
@@ -134,8 +134,14 @@ pub async fn session_layer(
                 Ok(TokenRefresh::Unchanged) => {}
                 Ok(TokenRefresh::Renewed(tokens)) => session.set_tokens(tokens),
                 Ok(TokenRefresh::Rejected) => session.clear(),
-                // Wix unreachable: keep the cookie and the cart; the call that needs the
-                // token will report the outage.
+                // Wix unreachable, or a refusal that is not an invalid grant: keep the cookie
+                // and the cart; the call that needs the token reports the problem.
+                Err(error @ WixError::Refused { .. }) => {
+                    // Not the invalid-grant answer a dead refresh token gets (wix-api.md §2):
+                    // treated as transient, but loud, since it may mean Wix changed its answer.
+                    tracing::error!(%error, "the token endpoint refused a renewal unexpectedly; keeping the session");
+                    metrics::counter!("wix_token_renewal_refusals_total").increment(1);
+                }
                 Err(error) => tracing::warn!(%error, "token renewal failed; keeping the session"),
             }
             session

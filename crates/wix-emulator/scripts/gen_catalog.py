@@ -9,6 +9,8 @@ import random
 import uuid
 
 rng = random.Random(20261125)
+# Draws added later use their own generator, so the products above stay as they were.
+extra = random.Random(20261130)
 NS = uuid.UUID("6f1c2b8e-8d7a-4c1e-9a55-1d0c0ffee001")
 
 
@@ -100,17 +102,18 @@ for cat_index, (cat_slug, cat_name, nouns, option_kind) in enumerate(CATEGORIES)
 
             option_json = []
             for opt_name, render, choices in options:
-                opt_id = uid("option", pid, opt_name)
+                # Catalog V3 options are site-wide customizations: one id per option and choice.
+                opt_id = uid("option", opt_name)
                 option_json.append({
                     "id": opt_id, "name": opt_name, "key": opt_name, "optionRenderType": render,
                     "choicesSettings": {"choices": [
-                        {"choiceId": uid("choice", pid, opt_name, c), "key": c, "name": c,
+                        {"choiceId": uid("choice", opt_name, c), "key": c, "name": c,
                          "choiceType": "ONE_COLOR" if code else "CHOICE_TEXT",
                          **({"colorCode": code} if code else {}),
                          "inStock": True, "visible": True}
                         for c, code in choices]},
                 })
-                combos = [prev + [(opt_id, opt_name, render, uid("choice", pid, opt_name, c), c)]
+                combos = [prev + [(opt_id, opt_name, render, uid("choice", opt_name, c), c)]
                           for prev in combos for c, _ in choices]
 
             variants = []
@@ -177,10 +180,39 @@ for cat_index, (cat_slug, cat_name, nouns, option_kind) in enumerate(CATEGORIES)
                 "variantSummary": {"variantCount": len(variants)},
                 "variantsInfo": {"variants": variants},
             }
+            # An automatic discount on some products not already on sale (`priceAfterDiscount`,
+            # returned with DISCOUNT_INFO), with a "Sale" ribbon.
+            if not compare_at and extra.random() < 0.12:
+                for variant in variants:
+                    actual = float(variant["price"]["actualPrice"]["amount"])
+                    variant["price"]["priceAfterDiscount"] = money(round(actual * 0.85, 2))
+                product["ribbon"] = {"name": "Sale"}
+            elif day % 17 == 0:
+                product["ribbon"] = {"name": "New"}
+            if cat_slug == "apparel":
+                product["infoSections"] = [
+                    {"id": uid("info", pid, "care"), "title": "Care",
+                     "plainDescription": f"<p>Machine wash cold. Dry flat. The {material} softens with every wash.</p>"},
+                    {"id": uid("info", pid, "returns"), "title": "Shipping & returns",
+                     "plainDescription": "<p>Free returns within 30 days.</p>"},
+                ]
             products.append(product)
 
+# Limited stock (emulator only, never served), keyed "product id/variant id": a few units
+# left, so carts show `availableQuantity` and partial adds.
+limited = {}
+for product in products:
+    if product["slug"] in ("linen-planner", "juniper-water-bottle"):
+        for variant in product["variantsInfo"]["variants"]:
+            if variant["inventoryStatus"]["inStock"]:
+                limited[f"{product['id']}/{variant['id']}"] = 3
+
+# A hidden category: Wix returns it to nobody but its merchant.
+hidden = {"id": uid("category", "archive"), "name": "Archive", "slug": "archive", "visible": False}
+
 out = {"currency": {"code": "USD", "symbol": "$"},
-       "categories": [all_products_category] + categories,
+       "categories": [all_products_category] + categories + [hidden],
+       "limitedStock": limited,
        "products": products}
 with open("data/catalog.json", "w") as f:
     json.dump(out, f, indent=1, ensure_ascii=False)

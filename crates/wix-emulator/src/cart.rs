@@ -128,8 +128,10 @@ pub fn validate_add(
     Ok(requests)
 }
 
-/// Adds lines the way Wix does: a variant that cannot be resolved or is out of stock is skipped
-/// without an error, and quantities are capped (§5.2 "silent failure").
+/// Adds lines the way Wix does, answering 200 whatever happens (§5.2, §9.2): a variant that
+/// cannot be resolved (no `variantId` for a product with options) adds no line; a sold-out
+/// variant adds a line that confirms nothing (`confirmedQuantity` 0, `OUT_OF_STOCK`); a line
+/// asking for more than is left confirms what is left.
 pub fn add_lines(
     catalog: &Catalog,
     cart: &mut CartRow,
@@ -139,10 +141,10 @@ pub fn add_lines(
         let Some(product) = catalog.by_id(&request.product_id) else {
             continue;
         };
-        let Some(variant) = catalog.variant(product, request.variant_id.as_deref()) else {
-            continue;
-        };
-        if !variant.in_stock {
+        if catalog
+            .variant(product, request.variant_id.as_deref())
+            .is_none()
+        {
             continue;
         }
         let existing = cart.lines.iter_mut().find(|line| {
@@ -259,9 +261,47 @@ struct PricedLine<'a> {
     variant: Option<VariantInfo>,
 }
 
+/// A line's stock, in Cart V2's words (§5b.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineStock {
+    InStock,
+    PartiallyInStock,
+    OutOfStock,
+    RemovedFromCatalog,
+}
+
 impl PricedLine<'_> {
+    /// What Wix can sell of this line: `min(requested, available)` (§5b.4).
+    fn confirmed(&self) -> u32 {
+        match &self.variant {
+            Some(v) if v.in_stock => self
+                .stored
+                .quantity
+                .min(v.stock.unwrap_or(MAX_LINE_QUANTITY)),
+            _ => 0,
+        }
+    }
+
+    /// Units left, where the catalog limits them (sold out is 0).
+    fn available_quantity(&self) -> Option<u32> {
+        match &self.variant {
+            Some(v) if !v.in_stock => Some(0),
+            Some(v) => v.stock,
+            None => Some(0),
+        }
+    }
+
+    fn stock(&self) -> LineStock {
+        match &self.variant {
+            None => LineStock::RemovedFromCatalog,
+            Some(v) if !v.in_stock => LineStock::OutOfStock,
+            Some(_) if self.confirmed() < self.stored.quantity => LineStock::PartiallyInStock,
+            Some(_) => LineStock::InStock,
+        }
+    }
+
     fn available(&self) -> bool {
-        self.variant.as_ref().is_some_and(|v| v.in_stock)
+        self.confirmed() > 0
     }
 
     fn name(&self) -> &str {
@@ -271,7 +311,7 @@ impl PricedLine<'_> {
             .unwrap_or("Unavailable item")
     }
 
-    /// The price before a sale (the compare-at price), or the unit price when there is none.
+    /// The price before a sale or discount, or the unit price when there is none.
     fn full_price(&self) -> Cents {
         self.variant
             .as_ref()
@@ -283,12 +323,9 @@ impl PricedLine<'_> {
         self.variant.as_ref().map(|v| v.price).unwrap_or_default()
     }
 
+    /// Only what is confirmed is charged.
     fn total(&self) -> Cents {
-        if self.available() {
-            self.unit_price().times(self.stored.quantity)
-        } else {
-            Cents(0)
-        }
+        self.unit_price().times(self.confirmed())
     }
 }
 
@@ -438,10 +475,17 @@ fn line_json(line: &PricedLine, symbol: &str) -> Value {
     let name = line.name();
     let price = line.unit_price();
     let full_price = line.full_price();
-    let status = match (&line.variant, line.available()) {
-        (None, _) => "NOT_FOUND",
-        (Some(_), false) => "NOT_AVAILABLE",
-        (Some(_), true) => "AVAILABLE",
+    let status = match line.stock() {
+        LineStock::RemovedFromCatalog => "NOT_FOUND",
+        LineStock::OutOfStock => "NOT_AVAILABLE",
+        // v1 caps a quantity at the stock silently (§9.7): what it shows is available.
+        LineStock::InStock | LineStock::PartiallyInStock => "AVAILABLE",
+    };
+    // v1 shows the capped quantity of a line it can sell, and the requested one otherwise.
+    let quantity = if line.available() {
+        line.confirmed()
+    } else {
+        line.stored.quantity
     };
     let description_lines: Vec<Value> = line
         .variant
@@ -460,17 +504,21 @@ fn line_json(line: &PricedLine, symbol: &str) -> Value {
     if let Some(variant_id) = &line.stored.variant_id {
         reference["options"] = json!({"variantId": variant_id});
     }
+    let mut availability = json!({"status": status});
+    if let Some(left) = line.available_quantity() {
+        availability["quantityAvailable"] = json!(left);
+    }
     let mut item = json!({
         "id": line.stored.id,
-        "quantity": line.stored.quantity,
+        "quantity": quantity,
         "catalogReference": reference,
         "productName": {"original": name, "translated": name},
         "price": price.multi_currency(symbol),
         "fullPrice": full_price.multi_currency(symbol),
         "priceBeforeDiscounts": price.multi_currency(symbol),
-        "lineItemPrice": price.times(line.stored.quantity).multi_currency(symbol),
+        "lineItemPrice": line.total().multi_currency(symbol),
         "descriptionLines": description_lines,
-        "availability": {"status": status},
+        "availability": availability,
         "physicalProperties": {"sku": line.variant.as_ref().and_then(|v| v.sku.clone()), "shippable": true},
         "itemType": {"preset": "PHYSICAL"},
         "paymentOption": "FULL_PAYMENT_ONLINE",
@@ -545,15 +593,11 @@ fn line_v2_json(line: &PricedLine, coupon: Option<&str>) -> Value {
     let name = line.name();
     let price = line.unit_price();
     let full_price = line.full_price();
-    let status = match (&line.variant, line.available()) {
-        (None, _) => "REMOVED_FROM_CATALOG",
-        (Some(_), false) => "OUT_OF_STOCK",
-        (Some(_), true) => "IN_STOCK",
-    };
-    let available = if line.available() {
-        MAX_LINE_QUANTITY
-    } else {
-        0
+    let status = match line.stock() {
+        LineStock::RemovedFromCatalog => "REMOVED_FROM_CATALOG",
+        LineStock::OutOfStock => "OUT_OF_STOCK",
+        LineStock::PartiallyInStock => "PARTIALLY_IN_STOCK",
+        LineStock::InStock => "IN_STOCK",
     };
     let discount = line_discount(line, coupon);
     let discounts: Vec<Value> = coupon
@@ -565,6 +609,14 @@ fn line_v2_json(line: &PricedLine, coupon: Option<&str>) -> Value {
         .into_iter()
         .collect();
     let v1 = line_json(line, "");
+    let mut quantity_info = json!({
+        "requestedQuantity": line.stored.quantity,
+        "confirmedQuantity": line.confirmed(),
+        "fixedQuantity": false,
+    });
+    if let Some(left) = line.available_quantity() {
+        quantity_info["availableQuantity"] = json!(left);
+    }
     let mut attributes = json!({
         "descriptionLines": v1["descriptionLines"],
         "itemType": {"preset": "PHYSICAL"},
@@ -577,12 +629,7 @@ fn line_v2_json(line: &PricedLine, coupon: Option<&str>) -> Value {
     json!({
         "id": line.stored.id,
         "name": {"original": name, "translated": name},
-        "quantityInfo": {
-            "requestedQuantity": line.stored.quantity,
-            "confirmedQuantity": line.stored.quantity.min(available),
-            "availableQuantity": available,
-            "fixedQuantity": false,
-        },
+        "quantityInfo": quantity_info,
         "pricing": {
             "unitPrice": converted(price),
             "totalPrice": converted(Cents(line.total().0 - discount.0)),
@@ -651,7 +698,7 @@ pub fn summary_v2_json(catalog: &Catalog, cart: &CartRow) -> Value {
             "cartId": cart.id,
             "cartRevision": cart.revision.to_string(),
             "calculationId": uuid::Uuid::new_v4().to_string(),
-            "lineItems": lines.iter().map(|l| json!({"lineItemId": l.stored.id, "quantity": l.stored.quantity,
+            "lineItems": lines.iter().map(|l| json!({"lineItemId": l.stored.id, "quantity": l.confirmed(),
                 "unitPrice": converted(l.unit_price()),
                 "totalPrice": converted(Cents(l.total().0 - line_discount(l, cart.coupon.as_deref()).0))})).collect::<Vec<_>>(),
             "discounts": cart.coupon.iter().map(|c| json!({"name": c, "amountOff": converted(totals.discount),

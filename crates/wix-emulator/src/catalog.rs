@@ -4,9 +4,9 @@
 use std::{collections::HashMap, path::Path};
 
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 
-use crate::money::Cents;
+use crate::{error::ApiError, money::Cents};
 
 const DEMO_CATALOG: &str = include_str!("../data/catalog.json");
 
@@ -24,11 +24,16 @@ pub enum CatalogError {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct CatalogFile {
     #[serde(default)]
     currency: Option<CurrencyInfo>,
     #[serde(default)]
     categories: Vec<Value>,
+    /// Units left of some variants, keyed `"<product id>/<variant id>"` (emulator only: Wix
+    /// shows stock only as a cart line's `availableQuantity`). Others are unlimited.
+    #[serde(default)]
+    limited_stock: HashMap<String, u32>,
     products: Vec<Value>,
 }
 
@@ -41,9 +46,13 @@ pub struct CurrencyInfo {
 /// A variant resolved for the cart: the pieces a cart line needs.
 #[derive(Debug, Clone)]
 pub struct VariantInfo {
+    /// What the buyer pays: after an automatic discount when there is one.
     pub price: Cents,
+    /// The price before the discount or sale (compare-at), or `price`.
     pub full_price: Cents,
     pub in_stock: bool,
+    /// Units left, for limited-stock variants; `None` is unlimited.
+    pub stock: Option<u32>,
     /// `(option name, choice name, colour code)` for the line's description lines.
     pub choices: Vec<(String, String, Option<String>)>,
     pub sku: Option<String>,
@@ -55,6 +64,9 @@ pub struct Catalog {
     by_slug: HashMap<String, usize>,
     categories: Vec<Value>,
     currency: CurrencyInfo,
+    limited_stock: HashMap<String, u32>,
+    /// Media file id → the query of its demo URL (`hue=…&label=…`), for the image route.
+    media: HashMap<String, String>,
 }
 
 impl Catalog {
@@ -77,6 +89,7 @@ impl Catalog {
             Value::Array(products) => CatalogFile {
                 currency: None,
                 categories: Vec::new(),
+                limited_stock: HashMap::new(),
                 products,
             },
             other => serde_json::from_value(other)?,
@@ -84,8 +97,11 @@ impl Catalog {
         let mut products = file.products;
         let mut by_id = HashMap::new();
         let mut by_slug = HashMap::new();
+        let mut media = HashMap::new();
         for (index, product) in products.iter_mut().enumerate() {
+            index_media(product, &mut media);
             absolutize_media(product, base_url);
+            derive_fields(product, &file.categories);
             let id = product.get("id").and_then(Value::as_str);
             let slug = product.get("slug").and_then(Value::as_str);
             let (Some(id), Some(slug)) = (id, slug) else {
@@ -114,7 +130,14 @@ impl Catalog {
             by_slug,
             categories: file.categories,
             currency,
+            limited_stock: file.limited_stock,
+            media,
         })
+    }
+
+    /// The demo rendering parameters of a media file (`hue=…&label=…`), if the catalog has it.
+    pub fn media_query(&self, file: &str) -> Option<&str> {
+        self.media.get(file).map(String::as_str)
     }
 
     /// Products visitors may see (`visible: true`; wix-api.md §4).
@@ -142,6 +165,21 @@ impl Catalog {
         &self.categories
     }
 
+    /// A visible category by slug.
+    pub fn category_by_slug(&self, slug: &str) -> Option<&Value> {
+        self.categories.iter().find(|c| {
+            c.get("slug").and_then(Value::as_str) == Some(slug)
+                && c.get("visible").and_then(Value::as_bool) != Some(false)
+        })
+    }
+
+    /// The auto-created category every product belongs to (slug `all-products`, §9.1).
+    pub fn all_products_category(&self) -> Option<&Value> {
+        self.categories
+            .iter()
+            .find(|c| c.get("slug").and_then(Value::as_str) == Some("all-products"))
+    }
+
     pub fn currency(&self) -> &CurrencyInfo {
         &self.currency
     }
@@ -167,15 +205,20 @@ impl Catalog {
             }
             None => return None,
         };
-        let price = variant
-            .pointer("/price/actualPrice/amount")
-            .and_then(Value::as_str)
-            .and_then(Cents::parse)?;
-        let full_price = variant
-            .pointer("/price/compareAtPrice/amount")
-            .and_then(Value::as_str)
-            .and_then(Cents::parse)
-            .unwrap_or(price);
+        let amount = |pointer: &str| {
+            variant
+                .pointer(pointer)
+                .and_then(Value::as_str)
+                .and_then(Cents::parse)
+        };
+        let actual = amount("/price/actualPrice/amount")?;
+        let (price, full_price) = match amount("/price/priceAfterDiscount/amount") {
+            Some(discounted) => (discounted, actual),
+            None => (
+                actual,
+                amount("/price/compareAtPrice/amount").unwrap_or(actual),
+            ),
+        };
         let in_stock = variant
             .pointer("/inventoryStatus/inStock")
             .and_then(Value::as_bool)
@@ -199,10 +242,22 @@ impl Catalog {
                     .collect()
             })
             .unwrap_or_default();
+        let product_id = product
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let variant_key = variant
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         Some(VariantInfo {
             price,
             full_price,
             in_stock,
+            stock: self
+                .limited_stock
+                .get(&format!("{product_id}/{variant_key}"))
+                .copied(),
             choices,
             sku: variant
                 .get("sku")
@@ -233,6 +288,74 @@ fn colour_code(product: &Value, choice: &Value) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// Fields Wix computes that a catalog file need not carry: the cheapest variant
+/// (`variantSummary.minPriceVariant`, by selling price) and the breadcrumbs of the main
+/// category (`breadcrumbsInfo`).
+fn derive_fields(product: &mut Value, categories: &[Value]) {
+    let selling = |variant: &Value| {
+        [
+            "/price/priceAfterDiscount/amount",
+            "/price/actualPrice/amount",
+        ]
+        .iter()
+        .find_map(|p| {
+            variant
+                .pointer(p)
+                .and_then(Value::as_str)
+                .and_then(Cents::parse)
+        })
+    };
+    let cheapest = product
+        .pointer("/variantsInfo/variants")
+        .and_then(Value::as_array)
+        .and_then(|variants| {
+            variants
+                .iter()
+                .filter(|v| v.get("visible").and_then(Value::as_bool) != Some(false))
+                .filter_map(|v| Some((selling(v)?, v)))
+                .min_by_key(|(price, _)| *price)
+                .map(|(_, v)| json!({"variantId": v["id"], "price": v["price"]}))
+        });
+    if let (Some(cheapest), Some(summary)) = (
+        cheapest,
+        product
+            .get_mut("variantSummary")
+            .and_then(Value::as_object_mut),
+    ) {
+        summary.entry("minPriceVariant").or_insert(cheapest);
+    }
+    let main = product.get("mainCategoryId").and_then(Value::as_str);
+    let crumbs: Vec<Value> = categories
+        .iter()
+        .filter(|c| c.get("id").and_then(Value::as_str) == main && main.is_some())
+        .map(|c| json!({"categoryId": c["id"], "categoryName": c["name"], "categorySlug": c["slug"]}))
+        .collect();
+    if let Some(map) = product.as_object_mut() {
+        map.entry("breadcrumbsInfo")
+            .or_insert_with(|| json!({"breadcrumbs": crumbs}));
+    }
+}
+
+/// Records each media file's demo URL query (the image route renders from it).
+fn index_media(value: &Value, media: &mut HashMap<String, String>) {
+    match value {
+        Value::Object(map) => {
+            if let (Some(Value::String(id)), Some(Value::String(url))) =
+                (map.get("id"), map.get("url"))
+            {
+                if let Some((_, query)) =
+                    url.strip_prefix("/media/").and_then(|u| u.split_once('?'))
+                {
+                    media.insert(id.clone(), query.to_owned());
+                }
+            }
+            map.values().for_each(|v| index_media(v, media));
+        }
+        Value::Array(items) => items.iter().for_each(|v| index_media(v, media)),
+        _ => {}
+    }
+}
+
 /// The demo file stores its images as `/media/...` paths; served URLs must be absolute like
 /// Wix's `static.wixstatic.com` ones.
 fn absolutize_media(value: &mut Value, base_url: &str) {
@@ -255,11 +378,51 @@ fn absolutize_media(value: &mut Value, base_url: &str) {
     }
 }
 
+/// Every RequestedField value (wix-api.md §4.2).
+const REQUESTED_FIELDS: &[&str] = &[
+    "URL",
+    "CURRENCY",
+    "INFO_SECTION",
+    "MERCHANT_DATA",
+    "PLAIN_DESCRIPTION",
+    "INFO_SECTION_PLAIN_DESCRIPTION",
+    "SUBSCRIPTION_PRICES_INFO",
+    "BREADCRUMBS_INFO",
+    "WEIGHT_MEASUREMENT_UNIT_INFO",
+    "VARIANT_OPTION_CHOICE_NAMES",
+    "MEDIA_ITEMS_INFO",
+    "DESCRIPTION",
+    "DIRECT_CATEGORIES_INFO",
+    "ALL_CATEGORIES_INFO",
+    "INFO_SECTION_DESCRIPTION",
+    "THUMBNAIL",
+    "PRODUCT_CHOICES_MEDIA_REFERENCES",
+    "PRODUCT_CHOICES_DISPLAY_IMAGE",
+    "MIN_PRICE_VARIANT",
+    "DISCOUNT_INFO",
+];
+
 /// The `fields` a request asked for (RequestedField enum, wix-api.md §4.2).
 #[derive(Debug, Default, Clone)]
 pub struct RequestedFields(Vec<String>);
 
 impl RequestedFields {
+    /// Checks every value against the enum: Wix refuses unknown ones with a 400.
+    pub fn parse(fields: impl IntoIterator<Item = String>) -> Result<Self, ApiError> {
+        let fields: Vec<String> = fields.into_iter().collect();
+        if let Some(unknown) = fields
+            .iter()
+            .find(|f| !REQUESTED_FIELDS.contains(&f.as_str()))
+        {
+            return Err(ApiError::validation(
+                "fields",
+                format!("unknown requested field '{unknown}'"),
+            ));
+        }
+        Ok(Self(fields))
+    }
+
+    #[cfg(test)]
     pub fn new(fields: impl IntoIterator<Item = String>) -> Self {
         Self(fields.into_iter().collect())
     }
@@ -291,6 +454,7 @@ pub fn product_view(product: &Value, fields: &RequestedFields, variants: Variant
         ("BREADCRUMBS_INFO", "breadcrumbsInfo"),
         ("INFO_SECTION", "infoSections"),
         ("MERCHANT_DATA", "costRange"),
+        ("DISCOUNT_INFO", "discountInfo"),
         ("SUBSCRIPTION_PRICES_INFO", "subscriptionDetails"),
     ];
     for (field, key) in gated {
@@ -300,6 +464,22 @@ pub fn product_view(product: &Value, fields: &RequestedFields, variants: Variant
     }
     if variants == Variants::Omit {
         map.remove("variantsInfo");
+    }
+    if !fields.has("MIN_PRICE_VARIANT") {
+        if let Some(summary) = map.get_mut("variantSummary").and_then(Value::as_object_mut) {
+            summary.remove("minPriceVariant");
+        }
+    }
+    if !fields.has("INFO_SECTION_PLAIN_DESCRIPTION") {
+        for section in map
+            .get_mut("infoSections")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_object_mut)
+        {
+            section.remove("plainDescription");
+        }
     }
     if !fields.has("MEDIA_ITEMS_INFO") {
         if let Some(media) = map.get_mut("media").and_then(Value::as_object_mut) {
@@ -325,6 +505,9 @@ pub fn product_view(product: &Value, fields: &RequestedFields, variants: Variant
     if !fields.has("CURRENCY") {
         map.remove("currency");
         strip_key(&mut view, "formattedAmount");
+    }
+    if !fields.has("DISCOUNT_INFO") {
+        strip_key(&mut view, "priceAfterDiscount");
     }
     view
 }

@@ -1,5 +1,9 @@
-//! Where `shared/docs/wix-api.md` says UNCONFIRMED, the emulator had to choose. Every such
-//! choice is listed here, so a surprise against the real Wix can be traced to one line.
+//! Where `docs/wix-api.md` says UNCONFIRMED, the emulator had to choose. Every such choice is
+//! listed here, so a surprise against the real Wix can be traced to one line.
+//!
+//! Two rules decide (wix-api.md §9): where Wix's sources agree, the emulator refuses what Wix
+//! refuses; where Wix's own reference clients disagree, it accepts every shape any of them
+//! sends. The second table lists the rules enforced, each with its source.
 //!
 //! | topic (wix-api.md) | the emulator's choice |
 //! |---|---|
@@ -10,16 +14,28 @@
 //! | 401 body for a missing, unknown or expired token (§7.2) | `applicationError.code = "UNAUTHENTICATED"` |
 //! | `Bearer ` prefix on API calls (§1.2) | accepted, as is the raw token |
 //! | product not found (§4.3) | 404 with `applicationError.code = "PRODUCT_NOT_FOUND"` |
-//! | Get Product / By Slug include `variantsInfo` (§4.3) | yes, always; Query and Search never |
+//! | Get Product / By Slug include `variantsInfo` (§4.3, §9.1 vs §9.7) | yes, whatever `fields` says (F/T say null without `VARIANT_OPTION_CHOICE_NAMES`, V returns them without it); `optionChoiceNames` only with that field; Query and Search never |
+//! | `MIN_PRICE_VARIANT` on Get By Slug (§9.1) | accepted and honoured (Wix's clients send it) |
+//! | categories query filter (§9.1, §9.7) | none, `{}`, `visible` and `name $exists` all accepted (the three Wix clients disagree); other fields refused |
+//! | `visible: false` categories | never returned to visitors, by query or by slug |
+//! | free-text `mode` when absent | `OR` |
+//! | free-text fields (§9.1, §9.6) | only `name`; `plainDescription` and others refused with a 400 |
+//! | amounts in filters: strings or numbers (§9.6) | both accepted and compared as numbers |
+//! | upper price bound on `minValue` (F) or `maxValue` (T) | both filterable |
+//! | a refused add (§5b 3.2, §9.2) | 200; a sold-out variant gives a line with `confirmedQuantity` 0 and `OUT_OF_STOCK`; an unresolvable variant (no `variantId` for a product with options) gives no line |
+//! | more requested than is left (§5b.4) | `confirmedQuantity` = what is left, status `PARTIALLY_IN_STOCK`; v1 shows the capped quantity as `AVAILABLE` |
+//! | `availableQuantity` | sent for limited-stock variants (the catalog's `limitedStock`) and sold-out ones; absent when stock is not limited |
+//! | stock | the catalog's `limitedStock` units per variant, not decremented by orders |
+//! | media resizing (§9.1) | `/media/<file>/v1/fill/w_<W>,h_<H>,al_c,q_<Q>/<file>` and the bare file; any other form 403 |
+//! | callback origins on return (§9.2) | https on the `allowedDomains` setting, or plain-http loopback; otherwise the hosted page answers 403 |
 //! | sortable fields of Search Products (§4.2) | any product field path; Query keeps its documented narrow lists |
 //! | default order of a query without sort (§4.2) | newest `createdDate` first; with free text, relevance first |
-//! | free-text fields when `search.fields` is empty | `name`, `plainDescription`, `brand.name` |
 //! | fuzzy matching | edit distance 1 for terms of 4–6 letters, 2 from 7, against whole words or the typed prefix |
 //! | `OWNED_CART_NOT_FOUND` text (§5.4) | message and description `"Cart not found"` |
 //! | update/remove/estimate/create-checkout with no cart (§5.4) | 404 `OWNED_CART_NOT_FOUND` |
 //! | unknown line id on update/remove (§5.4) | 400 `LINE_ITEM_NOT_FOUND_IN_CART` with `data.lineItemIds` (Cart V2's code) |
 //! | unknown product on add | 428 `ITEM_NOT_FOUND_IN_CATALOG` with `data.invalidItems` (Cart V2's code) |
-//! | quantity above stock (§5.2) | capped silently at 99 per line, since the catalog has no stock counts |
+//! | quantity above stock (§5.2) | capped at what is left (limited stock) or 99 per line |
 //! | request quantities | must be 1–100000, otherwise a 400 validation error |
 //! | empty cart on create-checkout (§5.4) | 400 `CANT_CREATE_CHECKOUT_WITHOUT_LINE_ITEMS` |
 //! | Cart V2 no-cart error (§5b 3.1) | 404 `CURRENT_CART_NOT_FOUND`, message `"Current cart not found"` |
@@ -35,3 +51,21 @@
 //! | demo members | `ada@example.com` and `grace@example.com`, password `rustacean` |
 //! | `authorization_code` errors | 400 `INVALID_GRANT` for an unknown, used or expired code, a wrong verifier, client id or redirect URI |
 //! | a site that cannot take payments | settings `paymentsDisabled`: v1 create-checkout, and the `ecomCheckout` redirect session (the V2 path), answer 428 `SITE_MUST_ACCEPT_PAYMENTS_TO_CREATE_CHECKOUT` |
+//!
+//! ## Rules enforced (the wrong request is refused; each has a test in `tests/contract.rs`)
+//!
+//! | rule | source |
+//! |---|---|
+//! | Search: two operators in one field object → 400 | Wix's reference clients (F-ccore, T-ccore, §9.1) |
+//! | Search: a filter field Search does not declare → 400 | §4.2 ("not declared as filterable") |
+//! | Search / Query: an unknown operator → 400 | §4.2 |
+//! | Search: free text without `fields`, or on a field that is not searchable → 400 | §4.2 (SDK: fields must be set), §9.1 |
+//! | Query: fields outside its narrow filterable and sortable lists → 400 | §4.2 |
+//! | any `fields` value outside the RequestedFields enum → 400 | §4.2 |
+//! | `cursorPaging.limit` outside 1–100 → 400 | §4.2 |
+//! | Cart V2: the flat v1 update form `{id, quantity}` → 400 | §5b 3.3, §9.2 |
+//! | Cart V2: an unknown line id → 400 `LINE_ITEM_NOT_FOUND_IN_CART` | §5b 3.4 |
+//! | categories: no `treeReference.appNamespace` → 400 | every Wix client sends it (§9.1, §9.7) |
+//! | gating: `formattedAmount`/`currency` (CURRENCY), `priceAfterDiscount` (DISCOUNT_INFO), `variantSummary.minPriceVariant` (MIN_PRICE_VARIANT), `infoSections` (INFO_SECTION) and their descriptions (INFO_SECTION_PLAIN_DESCRIPTION), `optionChoiceNames` (VARIANT_OPTION_CHOICE_NAMES), `media.itemsInfo` (MEDIA_ITEMS_INFO), `breadcrumbsInfo` (BREADCRUMBS_INFO) | §4.2, §9.1 |
+//! | a hand-built media URL other than the fill form → 403 | §9.1 ("any other hand-built form 403s") |
+//! | a hosted page returning to an unlisted or http origin → 403 | §9.2 |

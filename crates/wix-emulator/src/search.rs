@@ -24,6 +24,55 @@ const QUERY_FILTERABLE: &[&str] = &[
     "options.id",
 ];
 const QUERY_SORTABLE: &[&str] = &["slug", "createdDate", "updatedDate", "visible"];
+/// Fields Search Products filters on: the documented ones (wix-api.md §4.2) and those Wix's own
+/// storefront clients filter on (§9.1). Anything else is refused, as Wix refuses undeclared fields.
+const SEARCH_FILTERABLE: &[&str] = &[
+    "id",
+    "handle",
+    "slug",
+    "name",
+    "visible",
+    "productType",
+    "createdDate",
+    "updatedDate",
+    "mainCategoryId",
+    "directCategoriesInfo.categories",
+    "directCategoriesInfo.categories.id",
+    "allCategoriesInfo.categories",
+    "allCategoriesInfo.categories.id",
+    "inventory.availabilityStatus",
+    "inventory.preorderStatus",
+    "options.id",
+    "options.name",
+    "options.choicesSettings.choices.name",
+    "options.choicesSettings.choices.choiceId",
+    "modifiers.id",
+    "modifiers.choicesSettings.choices.choiceId",
+    "brand.id",
+    "actualPriceRange.minValue.amount",
+    "actualPriceRange.maxValue.amount",
+    "compareAtPriceRange.minValue.amount",
+    "compareAtPriceRange.maxValue.amount",
+];
+/// Fields free text may search: `name` is the one Wix's docs and clients search (§4.2, §9.1);
+/// whether others (a gated HTML description, say) are accepted is UNCONFIRMED, so they are refused.
+const SEARCHABLE: &[&str] = &["name"];
+const OPERATORS: &[&str] = &[
+    "$eq",
+    "$ne",
+    "$in",
+    "$nin",
+    "$lt",
+    "$lte",
+    "$gt",
+    "$gte",
+    "$startsWith",
+    "$hasSome",
+    "$hasAll",
+    "$matchItems",
+    "$exists",
+    "$isEmpty",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Kind {
@@ -117,8 +166,9 @@ pub fn run<'a>(
             offset: 0,
         },
     };
-    if kind == Kind::Query {
-        validate_query_fields(&state)?;
+    match kind {
+        Kind::Query => validate_query_fields(&state)?,
+        Kind::Search => validate_search(&state)?,
     }
     let matched = select(&state, products)?;
     let total = matched.len();
@@ -159,6 +209,7 @@ pub fn count<'a>(
         search,
         offset: 0,
     };
+    validate_search(&state)?;
     Ok(select(&state, products)?.len())
 }
 
@@ -238,6 +289,100 @@ fn validate_query_fields(state: &CursorState) -> Result<(), ApiError> {
         ));
     }
     Ok(())
+}
+
+/// Search's rules (§9.1): declared fields only, one operator per field object (Wix's client:
+/// "Search rejects two operators in ONE field object"), known operators, and free text only
+/// over searchable fields.
+fn validate_search(state: &CursorState) -> Result<(), ApiError> {
+    if let Some(filter) = &state.filter {
+        validate_conditions(filter)?;
+    }
+    if let Some(text) = &state.search {
+        if text.fields.is_empty() {
+            return Err(ApiError::validation(
+                "search.search.fields",
+                "must name the fields to search",
+            ));
+        }
+        if let Some(field) = text
+            .fields
+            .iter()
+            .find(|f| !SEARCHABLE.contains(&f.as_str()))
+        {
+            return Err(ApiError::validation(
+                "search.search.fields",
+                format!("Field '{field}' is not searchable"),
+            ));
+        }
+        if let Some(mode) = text.mode.as_deref().filter(|m| !matches!(*m, "OR" | "AND")) {
+            return Err(ApiError::validation(
+                "search.search.mode",
+                format!("unknown mode '{mode}'"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn validate_conditions(filter: &Value) -> Result<(), ApiError> {
+    let Some(map) = filter.as_object() else {
+        return Err(ApiError::validation("filter", "must be an object"));
+    };
+    for (key, condition) in map {
+        match key.as_str() {
+            "$and" | "$or" => {
+                for item in condition.as_array().into_iter().flatten() {
+                    validate_conditions(item)?;
+                }
+            }
+            "$not" => validate_conditions(condition)?,
+            field if !SEARCH_FILTERABLE.contains(&field) => {
+                return Err(ApiError::validation(
+                    "search.filter",
+                    format!("Field '{field}' is not declared as filterable"),
+                ))
+            }
+            field => {
+                let Some(operators) = condition
+                    .as_object()
+                    .filter(|m| m.keys().any(|k| k.starts_with('$')))
+                else {
+                    continue; // `{"visible": true}`: an implicit $eq
+                };
+                if operators.len() > 1 {
+                    return Err(ApiError::validation(
+                        format!("search.filter.{field}"),
+                        "only one operator per field object; combine conditions with $and",
+                    ));
+                }
+                if let Some(unknown) = operators.keys().find(|k| !OPERATORS.contains(&k.as_str())) {
+                    return Err(ApiError::validation(
+                        format!("search.filter.{field}"),
+                        format!("unsupported operator {unknown}"),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Refuses filter fields outside `allowed` (for APIs with a short declared list).
+pub fn validate_filter_fields(
+    filter: &Value,
+    allowed: &[&str],
+    name: &str,
+) -> Result<(), ApiError> {
+    let mut fields = Vec::new();
+    filter_fields(filter, &mut fields);
+    match fields.iter().find(|f| !allowed.contains(&f.as_str())) {
+        Some(field) => Err(ApiError::validation(
+            name.to_owned(),
+            format!("Field '{field}' is not declared as filterable"),
+        )),
+        None => Ok(()),
+    }
 }
 
 fn filter_fields(filter: &Value, out: &mut Vec<String>) {
@@ -477,12 +622,7 @@ fn compare_values(a: &[Value], b: &[Value]) -> Ordering {
 /// Free-text relevance, or `None` when the product does not match. UNCONFIRMED: Wix's ranking
 /// is not documented; this one prefers whole words, then prefixes, then typos, and name hits.
 fn text_score(spec: &FreeText, expression: &str, product: &Value) -> Option<u32> {
-    let default_fields = ["name", "plainDescription", "brand.name"];
-    let fields: Vec<&str> = if spec.fields.is_empty() {
-        default_fields.to_vec()
-    } else {
-        spec.fields.iter().map(String::as_str).collect()
-    };
+    let fields: Vec<&str> = spec.fields.iter().map(String::as_str).collect();
     let all_terms = spec.mode.as_deref() == Some("AND");
     let terms: Vec<String> = words(expression).collect();
     let mut total = 0;

@@ -29,6 +29,9 @@ pub struct Settings {
     pub fault_path_prefix: Option<String>,
     /// The site cannot take payments: creating a checkout fails as on such a Wix site.
     pub payments_disabled: bool,
+    /// Hosts of the OAuth app's allowed domains (`shop.example.com`): hosted pages send the
+    /// browser back only to https URLs on them, or to plain-http loopback (development).
+    pub allowed_domains: Vec<String>,
 }
 
 impl Default for Settings {
@@ -42,6 +45,38 @@ impl Default for Settings {
             force_unauthorized: false,
             fault_path_prefix: None,
             payments_disabled: false,
+            allowed_domains: Vec::new(),
+        }
+    }
+}
+
+impl Settings {
+    /// Whether a hosted page may send the browser to `url` (see `allowed_domains`).
+    pub fn allows_return_to(&self, url: &str) -> bool {
+        let Some((scheme, rest)) = url.split_once("://") else {
+            return false;
+        };
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        if authority.contains('@') {
+            return false;
+        }
+        let host = if authority.starts_with('[') {
+            authority.split_inclusive(']').next().unwrap_or_default()
+        } else {
+            authority.split(':').next().unwrap_or_default()
+        }
+        .to_ascii_lowercase();
+        let loopback = matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]");
+        match scheme.to_ascii_lowercase().as_str() {
+            "https" => {
+                loopback
+                    || self
+                        .allowed_domains
+                        .iter()
+                        .any(|d| d.eq_ignore_ascii_case(&host))
+            }
+            "http" => loopback,
+            _ => false,
         }
     }
 }
@@ -130,6 +165,38 @@ impl AppState {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Settings;
+
+    #[test]
+    fn returns_go_only_to_allowed_https_domains_or_loopback() {
+        let settings = Settings {
+            allowed_domains: vec!["shop.example.com".into()],
+            ..Settings::default()
+        };
+        for allowed in [
+            "https://shop.example.com/thank-you?orderId=1",
+            "https://SHOP.example.com:443/",
+            "http://127.0.0.1:3000/cart",
+            "http://localhost/",
+            "http://[::1]:8080/x",
+        ] {
+            assert!(settings.allows_return_to(allowed), "{allowed}");
+        }
+        for refused in [
+            "http://shop.example.com/",
+            "https://evil.example.com/",
+            "https://shop.example.com.evil.com/",
+            "https://shop.example.com@evil.com/",
+            "javascript:alert(1)",
+            "ftp://shop.example.com/",
+        ] {
+            assert!(!settings.allows_return_to(refused), "{refused}");
+        }
     }
 }
 

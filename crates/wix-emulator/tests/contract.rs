@@ -417,7 +417,7 @@ async fn cart_v2_matches_section_5b_and_shares_the_v1_cart() {
     let example = json!({
         "id": "", "createdDate": "", "updatedDate": "", "revision": "",
         "lineItems": [{"id": "", "name": {"original": "", "translated": ""},
-            "quantityInfo": {"requestedQuantity": 1, "confirmedQuantity": 1, "availableQuantity": 1, "fixedQuantity": false},
+            "quantityInfo": {"requestedQuantity": 1, "confirmedQuantity": 1, "fixedQuantity": false},
             "pricing": {"unitPrice": money, "totalPrice": money, "priceUndetermined": false, "breakdown": {"fullPrice": money, "salePrice": money}},
             "source": {"catalogReference": {"catalogItemId": "", "appId": "", "options": {"variantId": ""}}, "rootCatalogItemId": ""},
             "attributes": {"descriptionLines": [], "url": {"relativePath": "", "url": ""}, "itemType": {"preset": ""}, "physicalProperties": {"sku": "", "shippable": true}, "membersOnly": false},

@@ -15,6 +15,10 @@ fn query_param(url: &str, name: &str) -> Option<String> {
 #[tokio::test]
 async fn hosted_checkout_places_the_order_and_starts_a_new_cart() {
     let emu = start().await;
+    emu.emulator.set_settings(wix_emulator::Settings {
+        allowed_domains: vec!["store.test".into()],
+        ..emu.emulator.settings()
+    });
     let (token, _) = emu.visitor().await;
     let (reference, _) = emu.variants(&token, "willow-hoodie").await;
     let cart = emu
@@ -28,7 +32,7 @@ async fn hosted_checkout_places_the_order_and_starts_a_new_cart() {
     let session = emu
         .ok("POST", "/_api/redirects-api/v1/redirect-session", Some(&token), Some(json!({
             "ecomCheckout": {"checkoutId": cart["cart"]["id"]},
-            "callbacks": {"postFlowUrl": "http://store.test/", "thankYouPageUrl": "http://store.test/thank-you"}})))
+            "callbacks": {"postFlowUrl": "https://store.test/", "thankYouPageUrl": "https://store.test/thank-you"}})))
         .await;
     let full_url = session["redirectSession"]["fullUrl"].as_str().expect("url");
     let page = emu
@@ -45,7 +49,7 @@ async fn hosted_checkout_places_the_order_and_starts_a_new_cart() {
         "{page}"
     );
     assert!(
-        page.contains("http://store.test/?wixMemberLoggedIn=false"),
+        page.contains("https://store.test/?wixMemberLoggedIn=false"),
         "Back goes to postFlowUrl"
     );
 
@@ -56,7 +60,7 @@ async fn hosted_checkout_places_the_order_and_starts_a_new_cart() {
         .expect("location")
         .to_owned();
     assert!(
-        location.starts_with("http://store.test/thank-you?orderId="),
+        location.starts_with("https://store.test/thank-you?orderId="),
         "{location}"
     );
     assert_eq!(
@@ -80,6 +84,44 @@ async fn hosted_checkout_places_the_order_and_starts_a_new_cart() {
         .call("GET", "/ecom/v1/carts/current", Some(&token), None)
         .await;
     assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn hosted_pages_return_only_to_allowed_https_origins() {
+    let emu = start().await;
+    emu.emulator.set_settings(wix_emulator::Settings {
+        allowed_domains: vec!["shop.example.com".into()],
+        ..emu.emulator.settings()
+    });
+    let (token, _) = emu.visitor().await;
+    for (origin, allowed) in [
+        ("https://shop.example.com", true),
+        ("http://127.0.0.1:3000", true),
+        ("http://shop.example.com", false),
+        ("https://unlisted.example.com", false),
+    ] {
+        let (reference, _) = emu.variants(&token, "willow-hoodie").await;
+        let cart = emu
+            .ok(
+                "POST",
+                "/ecom/v2/carts/current/add-line-items",
+                Some(&token),
+                Some(json!({"catalogItems": [{"quantity": 1, "catalogReference": reference}]})),
+            )
+            .await;
+        let session = emu
+            .ok("POST", "/headless/v1/redirect-session", Some(&token), Some(json!({
+                "ecomCheckout": {"checkoutId": cart["cart"]["id"]},
+                "callbacks": {"postFlowUrl": format!("{origin}/"), "thankYouPageUrl": format!("{origin}/thank-you")}})))
+            .await;
+        let full_url = session["redirectSession"]["fullUrl"].as_str().expect("url");
+        let placed = emu.http.post(full_url).send().await.expect("place order");
+        if allowed {
+            assert!(placed.status().is_redirection(), "{origin}");
+        } else {
+            assert_eq!(placed.status(), 403, "{origin}");
+        }
+    }
 }
 
 #[tokio::test]

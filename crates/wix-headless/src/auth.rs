@@ -1,15 +1,16 @@
 //! Visitor tokens (wix-api.md §2): the token endpoint and the SDK's `generateVisitorTokens`,
 //! with two deliberate differences from the SDK:
 //! - the access token counts as expired `renew_margin_secs` early (default 60 s);
-//! - a new visitor is minted only when the token endpoint definitely rejects the refresh token
-//!   (a 4xx). A timeout, network error or 5xx is returned as an error, so the caller keeps the
-//!   visitor (and the cart) and can try again, instead of silently starting over.
+//! - a new visitor is minted only when the token endpoint answers OAuth's invalid grant for the
+//!   refresh token ([`WixError::InvalidGrant`]). Any other failure (a timeout, a 5xx, a 4xx of
+//!   another kind) is returned as an error, so the caller keeps the visitor (and the cart) and
+//!   can try again, instead of silently starting over.
 
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    client::WixClient,
+    client::{decode, Failure, WixClient},
     error::WixError,
     tokens::{AccessToken, RefreshToken, TokenRole, Tokens},
 };
@@ -38,15 +39,22 @@ pub enum TokenRefresh {
     Unchanged,
     /// The access token was renewed with the refresh token (same visitor or member).
     Renewed(Tokens),
-    /// The refresh token was rejected: the visitor is gone.
+    /// The token endpoint answered invalid grant: the visitor (or member session) is gone.
     Rejected,
 }
 
 impl WixClient {
     async fn token_call(&self, request: &TokenRequest<'_>) -> Result<TokenResponse, WixError> {
-        let response: TokenResponse = self
-            .send(Method::POST, "/oauth2/token", None, Some(request))
-            .await?;
+        let bytes = self
+            .exchange(Method::POST, "/oauth2/token", None, Some(request))
+            .await
+            .map_err(|failure| match failure {
+                Failure::Http {
+                    status, ref body, ..
+                } if WixError::is_invalid_grant_body(status, body) => WixError::InvalidGrant,
+                other => other.into_error(),
+            })?;
+        let response: TokenResponse = decode("/oauth2/token", &bytes)?;
         if response.access_token.is_empty() {
             return Err(WixError::Decode(
                 "token response without access_token".into(),
@@ -77,7 +85,9 @@ impl WixClient {
         })
     }
 
-    /// The SDK's `renewToken`: a new access token; the refresh token (and its role) is kept.
+    /// The SDK's `renewToken`: a new access token. Wix's REST client stores the refresh token
+    /// the answer carries (whether Wix rotates it is UNCONFIRMED, §2.1): a returned one replaces
+    /// the old, and without one the old is kept; the role stays either way.
     pub async fn renew_token(&self, refresh_token: &RefreshToken) -> Result<Tokens, WixError> {
         let now = self.now();
         let response = self
@@ -92,7 +102,13 @@ impl WixClient {
                 value: response.access_token,
                 expires_at: now + response.expires_in,
             },
-            refresh_token: refresh_token.clone(),
+            refresh_token: RefreshToken {
+                value: response
+                    .refresh_token
+                    .filter(|v| !v.is_empty())
+                    .unwrap_or_else(|| refresh_token.value.clone()),
+                role: refresh_token.role,
+            },
         })
     }
 
@@ -114,7 +130,7 @@ impl WixClient {
         }
         match self.renew_token(&tokens.refresh_token).await {
             Ok(renewed) => Ok(TokenRefresh::Renewed(renewed)),
-            Err(error) if error.is_rejection() => Ok(TokenRefresh::Rejected),
+            Err(WixError::InvalidGrant) => Ok(TokenRefresh::Rejected),
             Err(error) => Err(error),
         }
     }
@@ -161,10 +177,10 @@ impl WixClient {
         Fut: std::future::Future<Output = Result<T, WixError>>,
     {
         match call(tokens.access_token.value.clone()).await {
-            Err(error) if error.is_unauthorized() => {
+            Err(WixError::Unauthorized) => {
                 let renewed = match self.renew_token(&tokens.refresh_token).await {
                     Ok(renewed) => renewed,
-                    Err(error) if error.is_rejection() => return Err(SessionError::VisitorGone),
+                    Err(WixError::InvalidGrant) => return Err(SessionError::VisitorGone),
                     Err(error) => return Err(error.into()),
                 };
                 let value = call(renewed.access_token.value.clone()).await?;
@@ -242,5 +258,32 @@ impl OAuthStrategy {
             self.set_tokens(renewed);
         }
         Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TokenRequest;
+
+    #[test]
+    fn token_requests_are_the_sdks_bodies() {
+        let anonymous = TokenRequest {
+            client_id: "c",
+            grant_type: "anonymous",
+            refresh_token: None,
+        };
+        assert_eq!(
+            serde_json::to_value(&anonymous).expect("json"),
+            serde_json::json!({"clientId": "c", "grantType": "anonymous"})
+        );
+        let renew = TokenRequest {
+            client_id: "c",
+            grant_type: "refresh_token",
+            refresh_token: Some("JWS.r"),
+        };
+        assert_eq!(
+            serde_json::to_value(&renew).expect("json"),
+            serde_json::json!({"clientId": "c", "grantType": "refresh_token", "refreshToken": "JWS.r"})
+        );
     }
 }

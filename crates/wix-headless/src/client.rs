@@ -3,6 +3,7 @@
 
 use std::{sync::Arc, time::Duration};
 
+use bytes::Bytes;
 use reqwest::{header, Method};
 use serde::{de::DeserializeOwned, Serialize};
 
@@ -12,6 +13,8 @@ use crate::{
 };
 
 pub const DEFAULT_BASE_URL: &str = "https://www.wixapis.com";
+/// Where Wix serves media files (and their resized copies, §9.1).
+pub const DEFAULT_MEDIA_BASE_URL: &str = "https://static.wixstatic.com/media/";
 
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
@@ -25,6 +28,8 @@ pub struct ClientConfig {
     pub renew_margin_secs: i64,
     /// Which cart API to speak (both give the same [`crate::cart::Cart`]).
     pub cart_api: crate::cart::CartApi,
+    /// The media host's `…/media/` prefix, ending in `/`: images under it are resized by URL.
+    pub media_base_url: String,
 }
 
 impl ClientConfig {
@@ -35,7 +40,18 @@ impl ClientConfig {
             timeout: Duration::from_secs(10),
             renew_margin_secs: 60,
             cart_api: crate::cart::CartApi::default(),
+            media_base_url: DEFAULT_MEDIA_BASE_URL.into(),
         }
+    }
+
+    /// Another media host (the emulator serves its images the way Wix's media host does).
+    pub fn media_base_url(mut self, base: impl Into<String>) -> Self {
+        let mut base = base.into();
+        if !base.ends_with('/') {
+            base.push('/');
+        }
+        self.media_base_url = base;
+        self
     }
 
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
@@ -65,6 +81,8 @@ pub struct WixClient {
     http: reqwest::Client,
     config: Arc<ClientConfig>,
     clock: Arc<dyn Clock>,
+    /// Which categories filter form this Wix site accepts (see `catalog::categories`).
+    category_filter: Arc<crate::catalog::FilterMemory>,
 }
 
 impl WixClient {
@@ -85,11 +103,16 @@ impl WixClient {
             http,
             config: Arc::new(config),
             clock: Arc::new(clock),
+            category_filter: Default::default(),
         })
     }
 
     pub fn config(&self) -> &ClientConfig {
         &self.config
+    }
+
+    pub(crate) fn category_filter(&self) -> &crate::catalog::FilterMemory {
+        &self.category_filter
     }
 
     pub fn client_id(&self) -> &str {
@@ -140,6 +163,25 @@ impl WixClient {
         B: Serialize + ?Sized,
         T: DeserializeOwned,
     {
+        let bytes = self
+            .exchange(method, path, access_token, body)
+            .await
+            .map_err(Failure::into_error)?;
+        decode(path, &bytes)
+    }
+
+    /// One request; a 200 gives its body, anything else a [`Failure`] the caller may read more
+    /// closely (the token endpoint tells an invalid grant from other refusals).
+    pub(crate) async fn exchange<B>(
+        &self,
+        method: Method,
+        path: &str,
+        access_token: Option<&str>,
+        body: Option<&B>,
+    ) -> Result<Bytes, Failure>
+    where
+        B: Serialize + ?Sized,
+    {
         let url = format!("{}{}", self.config.base_url, path);
         let mut request = self.http.request(method.clone(), url);
         if let Some(token) = access_token {
@@ -148,17 +190,64 @@ impl WixClient {
         if let Some(body) = body {
             request = request.json(body);
         }
-        let response = request.send().await.map_err(WixError::from_reqwest)?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| Failure::Other(WixError::from_reqwest(e)))?;
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.map_err(WixError::from_reqwest)?;
-        if status != 200 {
-            let error = WixError::from_response(status, &headers, &bytes);
-            tracing::debug!(%method, path, status, code = error.code(), "Wix call failed");
-            return Err(error);
+        let retry_after = response
+            .headers()
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let request_id = response
+            .headers()
+            .get("x-wix-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| Failure::Other(WixError::from_reqwest(e)))?;
+        if status == 200 {
+            return Ok(bytes);
         }
-        serde_json::from_slice(&bytes).map_err(|e| WixError::Decode(format!("{path}: {e}")))
+        tracing::debug!(%method, path, status, request_id, "Wix call failed");
+        Err(Failure::Http {
+            status,
+            retry_after,
+            body: bytes,
+        })
     }
+}
+
+/// A call that did not answer 200.
+pub(crate) enum Failure {
+    /// Wix answered with another status.
+    Http {
+        status: u16,
+        retry_after: Option<String>,
+        body: Bytes,
+    },
+    /// No usable answer (timeout, connection).
+    Other(WixError),
+}
+
+impl Failure {
+    pub(crate) fn into_error(self) -> WixError {
+        match self {
+            Self::Http {
+                status,
+                retry_after,
+                body,
+            } => WixError::from_response(status, retry_after.as_deref(), &body),
+            Self::Other(error) => error,
+        }
+    }
+}
+
+pub(crate) fn decode<T: DeserializeOwned>(path: &str, bytes: &[u8]) -> Result<T, WixError> {
+    serde_json::from_slice(bytes).map_err(|e| WixError::Decode(format!("{path}: {e}")))
 }
 
 /// The longest `Retry-After` worth waiting for inside one page request.
@@ -169,16 +258,11 @@ const RETRY_PAUSE: Duration = Duration::from_millis(50);
 /// How long to wait before retrying a failed read, or `None` when a retry cannot help in time.
 pub(crate) fn retry_delay(error: &WixError) -> Option<Duration> {
     match error {
-        WixError::Api {
-            status: 429,
-            retry_after_secs,
-            ..
-        } => {
+        WixError::RateLimited { retry_after_secs } => {
             let wait = Duration::from_secs(retry_after_secs.unwrap_or(1));
             (wait <= MAX_RETRY_AFTER).then_some(wait)
         }
-        WixError::Api { status, .. } if *status >= 500 => Some(RETRY_PAUSE),
-        WixError::Transport(_) => Some(RETRY_PAUSE),
+        WixError::Unavailable { .. } | WixError::Unreachable(_) => Some(RETRY_PAUSE),
         _ => None,
     }
 }
@@ -187,31 +271,26 @@ pub(crate) fn retry_delay(error: &WixError) -> Option<Duration> {
 mod tests {
     use super::*;
 
-    fn api(status: u16, retry_after_secs: Option<u64>) -> WixError {
-        WixError::Api {
-            status,
-            code: None,
-            message: String::new(),
-            request_id: None,
-            retry_after_secs,
-        }
-    }
-
     #[test]
     fn only_failures_that_may_pass_soon_are_retried() {
-        assert_eq!(retry_delay(&api(503, None)), Some(RETRY_PAUSE));
+        let unavailable = WixError::Unavailable { status: 503 };
+        assert_eq!(retry_delay(&unavailable), Some(RETRY_PAUSE));
         assert_eq!(
-            retry_delay(&WixError::Transport("reset".into())),
+            retry_delay(&WixError::Unreachable("reset".into())),
             Some(RETRY_PAUSE)
         );
-        assert_eq!(
-            retry_delay(&api(429, Some(1))),
-            Some(Duration::from_secs(1))
-        );
-        assert_eq!(retry_delay(&api(429, Some(30))), None, "too long to wait");
+        let limited = |secs| WixError::RateLimited {
+            retry_after_secs: Some(secs),
+        };
+        assert_eq!(retry_delay(&limited(1)), Some(Duration::from_secs(1)));
+        assert_eq!(retry_delay(&limited(30)), None, "too long to wait");
         assert_eq!(retry_delay(&WixError::Timeout), None, "budget spent");
-        assert_eq!(retry_delay(&api(400, None)), None);
-        assert_eq!(retry_delay(&api(401, None)), None, "handled by renewal");
+        assert_eq!(retry_delay(&WixError::NotFound { code: None }), None);
+        assert_eq!(
+            retry_delay(&WixError::Unauthorized),
+            None,
+            "handled by renewal"
+        );
         assert_eq!(retry_delay(&WixError::Decode("x".into())), None);
     }
 }

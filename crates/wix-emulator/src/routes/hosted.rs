@@ -106,6 +106,21 @@ fn callback(
     Some(format!("{url}{separator}{}", params.join("&")))
 }
 
+/// Sends the browser back to the store, as Wix does only for an origin on the OAuth app's
+/// allowed domains over https (§9.2: "an unlisted or http origin 403s on return"); plain-http
+/// loopback is allowed for development.
+fn return_to(state: &AppState, url: &str) -> Response {
+    if state.settings().allows_return_to(url) {
+        Redirect::to(url).into_response()
+    } else {
+        problem(
+            StatusCode::FORBIDDEN,
+            "Return refused",
+            "This store's address is not on the app's allowed domains, so Wix will not send you back to it.",
+        )
+    }
+}
+
 fn encode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
@@ -252,7 +267,7 @@ async fn place_order(State(state): State<AppState>, Query(query): Query<SessionQ
     )
     .or_else(|| callback(&session, "postFlowUrl", &[], member));
     match target {
-        Some(url) => Redirect::to(&url).into_response(),
+        Some(url) => return_to(&state, &url),
         None => Html(page(
             "Thank you",
             &format!("<p>Order {} placed.</p>", escape(&order_id)),
@@ -347,7 +362,7 @@ async fn login(
     let Some(redirect_uri) = text("redirectUri") else {
         // The `login` intent without PKCE: back to the store's post-flow page.
         return match callback(&session, "postFlowUrl", &[], true) {
-            Some(url) => Redirect::to(&url).into_response(),
+            Some(url) => return_to(&state, &url),
             None => Html(page("Logged in", "<p>You are logged in.</p>")).into_response(),
         };
     };
@@ -387,7 +402,7 @@ async fn logout(State(state): State<AppState>, Query(query): Query<SessionQuery>
         Err(response) => return response,
     };
     match callback(&session, "postFlowUrl", &[], false) {
-        Some(url) => Redirect::to(&url).into_response(),
+        Some(url) => return_to(&state, &url),
         None => Html(page("Logged out", "<p>You are logged out.</p>")).into_response(),
     }
 }

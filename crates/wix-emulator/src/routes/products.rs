@@ -33,7 +33,15 @@ pub fn routes() -> Router<AppState> {
         .route("/stores/v3/products/query-variants", post(query_variants))
         .route("/stores/v3/products/slug/{slug}", get(by_slug))
         .route("/stores/v3/products/{product_id}", get(by_id))
+        .route(
+            "/stores/v3/all-products-category",
+            get(all_products_category),
+        )
         .route("/categories/v1/categories/query", post(categories))
+        .route(
+            "/categories/v1/categories/slug/{slug}",
+            get(category_by_slug),
+        )
 }
 
 /// Parses a JSON body into `T`, answering malformed input with a Wix validation error.
@@ -91,8 +99,8 @@ fn page_response(state: &AppState, kind: Kind, body: &Bytes) -> ApiResult<Respon
             (body.search, body.fields)
         }
     };
+    let fields = RequestedFields::parse(fields)?;
     let page = search::run(kind, request, state.catalog.visible())?;
-    let fields = RequestedFields::new(fields);
     let products: Vec<Value> = page
         .items
         .iter()
@@ -179,7 +187,7 @@ async fn by_id(
         .catalog
         .by_id(&product_id)
         .ok_or_else(product_not_found)?;
-    let fields = RequestedFields::new(query_values(query.as_deref(), "fields"));
+    let fields = RequestedFields::parse(query_values(query.as_deref(), "fields"))?;
     Ok(Json(
         json!({"product": product_view(product, &fields, Variants::Include)}),
     ))
@@ -191,8 +199,8 @@ async fn by_slug(
     Path(slug): Path<String>,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Json<Value>> {
+    let fields = RequestedFields::parse(query_values(query.as_deref(), "fields"))?;
     let product = state.catalog.by_slug(&slug).ok_or_else(product_not_found)?;
-    let fields = RequestedFields::new(query_values(query.as_deref(), "fields"));
     Ok(Json(
         json!({"product": product_view(product, &fields, Variants::Include)}),
     ))
@@ -205,7 +213,7 @@ async fn query_variants(
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
     let body: QueryBody = parse_body(&body)?;
-    let fields = RequestedFields::new(body.fields);
+    let fields = RequestedFields::parse(body.fields)?;
     let mut variants = Vec::new();
     for product in state.catalog.visible() {
         let view = product_view(product, &fields, Variants::Include);
@@ -244,9 +252,174 @@ async fn query_variants(
         "count": page.len(), "cursors": {"next": null, "prev": null}, "hasNext": has_next}})))
 }
 
-/// Categories of the demo catalog (Wix Categories API, `POST /categories/v1/categories/query`).
-async fn categories(State(state): State<AppState>, _caller: Caller) -> Json<Value> {
-    let categories = state.catalog.categories();
-    Json(json!({"categories": categories, "pagingMetadata": {
-        "count": categories.len(), "cursors": {"next": null, "prev": null}, "hasNext": false}}))
+/// The categories query (§9.1, §9.7). Wix's reference clients disagree on its filter (none,
+/// `visible`, `name $exists`), so each of their forms is accepted; fields the API does not
+/// declare, and operators it does not know, are refused. Pages of up to 100 follow cursors.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct CategoriesBody {
+    #[serde(default)]
+    query: CategoriesQuery,
+    #[serde(default)]
+    tree_reference: Option<TreeReference>,
+    #[serde(default)]
+    fields: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct CategoriesQuery {
+    #[serde(default)]
+    filter: Option<Value>,
+    #[serde(default)]
+    cursor_paging: Option<search::CursorPaging>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TreeReference {
+    #[serde(default)]
+    app_namespace: Option<String>,
+}
+
+const CATEGORY_FILTERABLE: &[&str] = &["id", "name", "slug", "visible", "parentCategory.id"];
+const CATEGORY_FIELDS: &[&str] = &["DESCRIPTION", "BREADCRUMBS_INFO"];
+
+fn category_view(category: &Value, fields: &[String]) -> Value {
+    let mut view = category.clone();
+    if let Some(map) = view.as_object_mut() {
+        if !fields.iter().any(|f| f == "DESCRIPTION") {
+            map.remove("description");
+        }
+    }
+    view
+}
+
+fn tree_of(reference: Option<&TreeReference>) -> ApiResult<()> {
+    match reference.and_then(|r| r.app_namespace.as_deref()) {
+        Some("@wix/stores") => Ok(()),
+        Some(other) => Err(ApiError::validation(
+            "treeReference.appNamespace",
+            format!("unknown app namespace '{other}'"),
+        )),
+        None => Err(ApiError::validation(
+            "treeReference.appNamespace",
+            "is required",
+        )),
+    }
+}
+
+async fn categories(
+    State(state): State<AppState>,
+    _caller: Caller,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let body: CategoriesBody = parse_body(&body)?;
+    tree_of(body.tree_reference.as_ref())?;
+    if let Some(unknown) = body
+        .fields
+        .iter()
+        .find(|f| !CATEGORY_FIELDS.contains(&f.as_str()))
+    {
+        return Err(ApiError::validation(
+            "fields",
+            format!("unknown requested field '{unknown}'"),
+        ));
+    }
+    let paging = body.query.cursor_paging.unwrap_or_default();
+    let limit = match paging.limit {
+        None => 100,
+        Some(n) if (1..=1000).contains(&n) => n as usize,
+        Some(_) => {
+            return Err(ApiError::validation(
+                "query.cursorPaging.limit",
+                "must be between 1 and 1000",
+            ))
+        }
+    };
+    // A cursor is the filter and offset of the page before (opaque to clients).
+    let (filter, offset) = match paging.cursor.as_deref().filter(|c| !c.is_empty()) {
+        Some(cursor) => {
+            let decoded = URL_SAFE_NO_PAD
+                .decode(cursor)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<(Option<Value>, usize)>(&b).ok())
+                .ok_or_else(|| {
+                    ApiError::validation("query.cursorPaging.cursor", "is not a valid cursor")
+                })?;
+            decoded
+        }
+        None => (body.query.filter, 0),
+    };
+    if let Some(filter) = &filter {
+        search::validate_filter_fields(filter, CATEGORY_FILTERABLE, "query.filter")?;
+    }
+    let mut matching = Vec::new();
+    for category in state.catalog.categories() {
+        // Visitors see visible categories only.
+        if category.get("visible").and_then(Value::as_bool) == Some(false) {
+            continue;
+        }
+        if match &filter {
+            Some(filter) => search::matches(filter, category)?,
+            None => true,
+        } {
+            matching.push(category_view(category, &body.fields));
+        }
+    }
+    let total = matching.len();
+    let end = offset.saturating_add(limit).min(total);
+    let page: Vec<Value> = matching.into_iter().skip(offset).take(limit).collect();
+    let next = (end < total)
+        .then(|| URL_SAFE_NO_PAD.encode(serde_json::to_vec(&(filter, end)).unwrap_or_default()));
+    Ok(Json(json!({"categories": page, "pagingMetadata": {
+        "count": page.len(), "cursors": {"next": next, "prev": null}, "hasNext": end < total}})))
+}
+
+/// `GET /categories/v1/categories/slug/{slug}?treeReference.appNamespace=@wix/stores` (§9.1):
+/// `{"category"}`; unknown or hidden is a 404.
+async fn category_by_slug(
+    State(state): State<AppState>,
+    _caller: Caller,
+    Path(slug): Path<String>,
+    RawQuery(query): RawQuery,
+) -> ApiResult<Json<Value>> {
+    let namespace = query_values(query.as_deref(), "treeReference.appNamespace");
+    tree_of(
+        namespace
+            .first()
+            .map(|n| TreeReference {
+                app_namespace: Some(n.clone()),
+            })
+            .as_ref(),
+    )?;
+    let fields = query_values(query.as_deref(), "fields");
+    let category = state.catalog.category_by_slug(&slug).ok_or_else(|| {
+        ApiError::application(
+            StatusCode::NOT_FOUND,
+            "CATEGORY_NOT_FOUND",
+            "Category not found",
+        )
+    })?;
+    Ok(Json(json!({"category": category_view(category, &fields)})))
+}
+
+/// `GET /stores/v3/all-products-category` (§9.1): the id of the system category.
+async fn all_products_category(
+    State(state): State<AppState>,
+    _caller: Caller,
+) -> ApiResult<Json<Value>> {
+    let id = state
+        .catalog
+        .all_products_category()
+        .and_then(|c| c.get("id"))
+        .cloned()
+        .ok_or_else(|| {
+            ApiError::application(
+                StatusCode::NOT_FOUND,
+                "CATEGORY_NOT_FOUND",
+                "No all-products category",
+            )
+        })?;
+    Ok(Json(json!({"categoryId": id})))
 }

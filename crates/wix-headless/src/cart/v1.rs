@@ -1,4 +1,5 @@
-//! Cart v1 wire format (wix-api.md §5) and its mapping to [`super::Cart`].
+//! Cart v1 wire format (wix-api.md §5, §9.7) and its mapping to [`super::Cart`]. Wix removes
+//! Cart v1 on 2027-02-01; it stays selectable until then.
 
 use reqwest::Method;
 use serde::Deserialize;
@@ -6,10 +7,14 @@ use serde_json::{json, Value};
 
 use super::{
     slug_from_path,
-    wire::{self, DescriptionLine, Image, PageUrl, Translatable},
-    Cart, CartLine, CartTotals, CatalogReference, LineItemInput,
+    wire::{self, DescriptionLine, Image, PageUrl, Translatable, WireCoupon},
+    Cart, CartLine, CartTotals, CatalogReference, LineItemInput, LineStatus,
 };
-use crate::{client::WixClient, error::WixError, money::Money};
+use crate::{
+    client::WixClient,
+    error::WixError,
+    money::{Amount, Money},
+};
 
 const BASE: &str = "/ecom/v1/carts/current";
 
@@ -17,15 +22,28 @@ const BASE: &str = "/ecom/v1/carts/current";
 #[serde(rename_all = "camelCase")]
 struct Price {
     #[serde(default)]
-    amount: String,
+    amount: Amount,
     #[serde(default)]
     formatted_amount: Option<String>,
 }
 
+impl Price {
+    fn money(&self, currency: &str) -> Money {
+        Money::new(
+            self.amount.0.unwrap_or_default(),
+            currency,
+            self.formatted_amount.as_deref(),
+        )
+    }
+}
+
 #[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
 struct Availability {
     #[serde(default)]
     status: Option<String>,
+    #[serde(default)]
+    quantity_available: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -53,6 +71,12 @@ struct LineItem {
 }
 
 #[derive(Deserialize)]
+struct AppliedDiscount {
+    #[serde(default)]
+    coupon: Option<WireCoupon>,
+}
+
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct WireCart {
     id: String,
@@ -64,38 +88,55 @@ struct WireCart {
     subtotal: Option<Price>,
     #[serde(default)]
     revision: Option<String>,
+    #[serde(default)]
+    applied_discounts: Vec<AppliedDiscount>,
 }
 
-fn money(price: &Price, currency: &str) -> Money {
-    Money::new(&price.amount, price.formatted_amount.as_deref(), currency)
+fn status(text: Option<&str>) -> LineStatus {
+    match text {
+        Some("PARTIALLY_AVAILABLE") => LineStatus::PartiallyInStock,
+        Some("NOT_AVAILABLE") => LineStatus::OutOfStock,
+        Some("NOT_FOUND") => LineStatus::RemovedFromCatalog,
+        _ => LineStatus::InStock,
+    }
 }
 
 impl wire::IntoCart for WireCart {
-    fn into_cart(self) -> Cart {
+    fn into_cart(self, media_base: &str) -> Cart {
         let currency = self.currency.unwrap_or_else(|| "USD".into());
         let lines: Vec<CartLine> = self
             .line_items
             .into_iter()
             .map(|line| {
-                let unit_price = money(&line.price, &currency);
+                let unit_price = line.price.money(&currency);
                 let full_price = line
                     .full_price
                     .as_ref()
-                    .map(|p| money(p, &currency))
-                    .filter(|f| f.cents() > unit_price.cents());
+                    .map(|p| p.money(&currency))
+                    .filter(|f| f.amount > unit_price.amount);
                 let line_total = line
                     .line_item_price
                     .as_ref()
-                    .map(|p| money(p, &currency))
-                    .unwrap_or_else(|| {
-                        Money::from_cents(unit_price.cents() * i64::from(line.quantity), &currency)
-                    });
+                    .map(|p| p.money(&currency))
+                    .unwrap_or_else(|| unit_price.times(line.quantity));
+                let status = status(line.availability.status.as_deref());
+                // Wix caps a v1 quantity at the stock silently (§9.7): what it shows is what it sells.
+                let confirmed = if matches!(
+                    status,
+                    LineStatus::OutOfStock | LineStatus::RemovedFromCatalog
+                ) {
+                    0
+                } else {
+                    line.quantity
+                };
                 CartLine {
                     id: line.id,
                     product_id: line.catalog_reference.catalog_item_id.clone(),
                     variant_id: line.catalog_reference.variant_id().map(str::to_owned),
                     name: line.product_name.text().to_owned(),
-                    quantity: line.quantity,
+                    quantity: confirmed,
+                    requested_quantity: line.quantity,
+                    available_quantity: line.availability.quantity_available,
                     unit_price,
                     full_price,
                     line_total,
@@ -104,14 +145,11 @@ impl wire::IntoCart for WireCart {
                         .iter()
                         .map(DescriptionLine::text)
                         .collect(),
-                    image_url: line.image.and_then(|i| i.url),
+                    image: line.image.and_then(|i| i.image(media_base)),
                     slug: slug_from_path(
                         line.url.as_ref().and_then(|u| u.relative_path.as_deref()),
                     ),
-                    available: matches!(
-                        line.availability.status.as_deref(),
-                        None | Some("AVAILABLE")
-                    ),
+                    status,
                 }
             })
             .collect();
@@ -119,14 +157,14 @@ impl wire::IntoCart for WireCart {
         let subtotal = self
             .subtotal
             .as_ref()
-            .map(|p| money(p, &currency))
+            .map(|p| p.money(&currency))
             .unwrap_or_else(|| {
-                let cents: i64 = lines
+                let sum = lines
                     .iter()
-                    .filter(|l| l.available)
-                    .map(|l| l.line_total.cents())
+                    .filter(|l| l.available())
+                    .map(|l| l.line_total.amount)
                     .sum();
-                Money::from_cents(cents, &currency)
+                Money::computed(sum, &currency)
             });
         Cart {
             id: self.id,
@@ -134,24 +172,28 @@ impl wire::IntoCart for WireCart {
             subtotal,
             currency,
             revision: self.revision,
+            coupon: self
+                .applied_discounts
+                .into_iter()
+                .find_map(|d| d.coupon)
+                .map(WireCoupon::into_coupon),
         }
     }
 }
 
-pub(super) async fn cart_call(
+/// A change at `BASE/<action>`.
+pub(super) async fn change(
     wix: &WixClient,
     token: &str,
-    path: &str,
+    action: &str,
     body: &Value,
 ) -> Result<Cart, WixError> {
-    wire::change::<WireCart>(wix, token, path, body).await
+    let path = format!("{BASE}/{action}");
+    wire::change::<WireCart>(wix, token, Method::POST, &path, body).await
 }
 
 pub(super) async fn get(wix: &WixClient, token: &str) -> Result<Option<Cart>, WixError> {
-    wire::current::<WireCart>(wix, token, BASE, |error| {
-        error.code() == Some("OWNED_CART_NOT_FOUND")
-    })
-    .await
+    wire::current::<WireCart>(wix, token, BASE).await
 }
 
 pub(super) async fn add(
@@ -159,13 +201,7 @@ pub(super) async fn add(
     token: &str,
     items: &[LineItemInput],
 ) -> Result<Cart, WixError> {
-    cart_call(
-        wix,
-        token,
-        &format!("{BASE}/add-to-cart"),
-        &json!({ "lineItems": items }),
-    )
-    .await
+    change(wix, token, "add-to-cart", &json!({ "lineItems": items })).await
 }
 
 pub(super) async fn set_quantity(
@@ -175,25 +211,34 @@ pub(super) async fn set_quantity(
     quantity: u32,
 ) -> Result<Cart, WixError> {
     let body = json!({"lineItems": [{"id": line_id, "quantity": quantity}]});
-    cart_call(
+    change(wix, token, "update-line-items-quantity", &body).await
+}
+
+/// v1 applies a coupon by updating the cart (§5.1).
+pub(super) async fn add_coupon(wix: &WixClient, token: &str, code: &str) -> Result<Cart, WixError> {
+    wire::change::<WireCart>(
         wix,
         token,
-        &format!("{BASE}/update-line-items-quantity"),
-        &body,
+        Method::PATCH,
+        BASE,
+        &json!({"couponCode": code}),
     )
     .await
 }
 
 pub(super) async fn totals(wix: &WixClient, token: &str) -> Result<CartTotals, WixError> {
     #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
     struct PriceSummary {
+        #[serde(default)]
         subtotal: Price,
         #[serde(default)]
         discount: Price,
         #[serde(default)]
-        shipping: Price,
+        shipping: Option<Price>,
         #[serde(default)]
-        tax: Price,
+        tax: Option<Price>,
+        #[serde(default)]
         total: Price,
     }
     #[derive(Deserialize)]
@@ -203,22 +248,25 @@ pub(super) async fn totals(wix: &WixClient, token: &str) -> Result<CartTotals, W
         #[serde(default)]
         currency: Option<String>,
     }
-    let estimate: Estimate = wix
-        .read(
-            Method::POST,
-            &format!("{BASE}/estimate-totals"),
-            Some(token),
-            Some(&json!({})),
-        )
-        .await?;
+    let estimate: Estimate = wire::read(
+        wix,
+        token,
+        &format!("{BASE}/estimate-totals"),
+        &json!({"calculateTax": true, "calculateAdditionalFees": true}),
+    )
+    .await?;
     let currency = estimate.currency.unwrap_or_else(|| "USD".into());
     let s = estimate.price_summary;
+    let calculated = |p: Option<Price>| p.map(|p| p.money(&currency)).filter(|m| !m.is_zero());
     Ok(CartTotals {
-        subtotal: money(&s.subtotal, &currency),
-        discount: money(&s.discount, &currency),
-        shipping: money(&s.shipping, &currency),
-        tax: money(&s.tax, &currency),
-        total: money(&s.total, &currency),
+        subtotal: s.subtotal.money(&currency),
+        discount: s.discount.money(&currency),
+        discounts: Vec::new(),
+        fees: Vec::new(),
+        delivery: calculated(s.shipping),
+        tax: calculated(s.tax),
+        prices_include_tax: false,
+        total: s.total.money(&currency),
     })
 }
 
@@ -235,6 +283,10 @@ pub(super) async fn create_checkout(wix: &WixClient, token: &str) -> Result<Stri
             Some(token),
             Some(&json!({"channelType": "WEB"})),
         )
-        .await?;
+        .await
+        .map_err(|e| match e {
+            WixError::NotFound { .. } => WixError::NoCart,
+            other => other,
+        })?;
     Ok(created.checkout_id)
 }

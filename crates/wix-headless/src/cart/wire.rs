@@ -4,12 +4,12 @@ use reqwest::Method;
 use serde::{de::DeserializeOwned, Deserialize};
 use serde_json::Value;
 
-use super::Cart;
+use super::{AppliedCoupon, Cart};
 use crate::{client::WixClient, error::WixError};
 
-/// A cart in one API's wire shape.
+/// A cart in one API's wire shape, mapped with the client's media host.
 pub(super) trait IntoCart: DeserializeOwned {
-    fn into_cart(self) -> Cart;
+    fn into_cart(self, media_base: &str) -> Cart;
 }
 
 /// Both APIs answer cart reads and changes with `{"cart": …}`.
@@ -18,33 +18,56 @@ struct Envelope<W> {
     cart: W,
 }
 
+/// On a cart endpoint a 404 means the visitor has no current cart (§5.4, §5b 3.1); the status
+/// decides, since the code differs between the APIs (and is UNCONFIRMED for V2).
+fn no_cart(error: WixError) -> WixError {
+    match error {
+        WixError::NotFound { .. } => WixError::NoCart,
+        other => other,
+    }
+}
+
 /// A cart change: POSTs `body` to `path` and maps the cart Wix returns. Sent once: a change is
 /// never retried.
 pub(super) async fn change<W: IntoCart>(
     wix: &WixClient,
     token: &str,
+    method: Method,
     path: &str,
     body: &Value,
 ) -> Result<Cart, WixError> {
     let envelope: Envelope<W> = wix
-        .send(Method::POST, path, Some(token), Some(body))
-        .await?;
-    Ok(envelope.cart.into_cart())
+        .send(method, path, Some(token), Some(body))
+        .await
+        .map_err(no_cart)?;
+    Ok(envelope.cart.into_cart(&wix.config().media_base_url))
 }
 
-/// The current cart at `path`; `Ok(None)` when `is_missing` says the visitor has none.
+/// A read that counts as a read (retried once on a transient failure), such as the estimate.
+pub(super) async fn read<T: DeserializeOwned>(
+    wix: &WixClient,
+    token: &str,
+    path: &str,
+    body: &Value,
+) -> Result<T, WixError> {
+    wix.read(Method::POST, path, Some(token), Some(body))
+        .await
+        .map_err(no_cart)
+}
+
+/// The current cart at `path`; `Ok(None)` when the visitor has none.
 pub(super) async fn current<W: IntoCart>(
     wix: &WixClient,
     token: &str,
     path: &str,
-    is_missing: impl Fn(&WixError) -> bool,
 ) -> Result<Option<Cart>, WixError> {
     match wix
         .read::<(), Envelope<W>>(Method::GET, path, Some(token), None)
         .await
+        .map_err(no_cart)
     {
-        Ok(envelope) => Ok(Some(envelope.cart.into_cart())),
-        Err(error) if is_missing(&error) => Ok(None),
+        Ok(envelope) => Ok(Some(envelope.cart.into_cart(&wix.config().media_base_url))),
+        Err(WixError::NoCart) => Ok(None),
         Err(error) => Err(error),
     }
 }
@@ -98,7 +121,40 @@ pub(super) struct PageUrl {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
 pub(super) struct Image {
     #[serde(default)]
     pub(super) url: Option<String>,
+    #[serde(default)]
+    pub(super) width: Option<u32>,
+    #[serde(default)]
+    pub(super) height: Option<u32>,
+    #[serde(default)]
+    pub(super) alt_text: Option<String>,
+}
+
+impl Image {
+    pub(super) fn image(&self, media_base: &str) -> Option<crate::media::Image> {
+        Some(
+            crate::media::Image::parse(self.url.as_deref()?, media_base, self.alt_text.clone())?
+                .sized(self.width, self.height),
+        )
+    }
+}
+
+/// A coupon on the cart (V2 `coupons[]`, v1 `appliedDiscounts[].coupon`).
+#[derive(Deserialize)]
+pub(super) struct WireCoupon {
+    #[serde(default)]
+    id: Option<String>,
+    code: String,
+}
+
+impl WireCoupon {
+    pub(super) fn into_coupon(self) -> AppliedCoupon {
+        AppliedCoupon {
+            id: self.id,
+            code: self.code,
+        }
+    }
 }
