@@ -22,18 +22,22 @@ pub async fn same_origin_only(
     ) {
         return next.run(request).await;
     }
-    // Browsers send Origin on every cross-site POST; older ones only Referer. A request with
-    // neither does not come from a browser page, so it cannot be a forgery against a shopper.
-    let claimed = {
+    let refusal = {
         let header = |name| request.headers().get(name).and_then(|v| v.to_str().ok());
-        header(header::ORIGIN)
-            .filter(|o| *o != "null")
-            .or_else(|| header(header::REFERER))
-            .map(origin_of)
+        refusal(
+            header("sec-fetch-site"),
+            header(header::ORIGIN.as_str()),
+            header(header::REFERER.as_str()),
+            &state.config.public_url,
+        )
     };
-    match claimed {
-        Some(origin) if !same_origin(&origin, &state.config.public_url) => {
-            tracing::warn!(%origin, path = request.uri().path(), "cross-site request refused");
+    match refusal {
+        Some(reason) => {
+            tracing::warn!(
+                reason,
+                path = request.uri().path(),
+                "cross-site request refused"
+            );
             (
                 StatusCode::FORBIDDEN,
                 Html("<!DOCTYPE html><title>Request refused</title><h1>Request refused</h1>\
@@ -42,7 +46,38 @@ pub async fn same_origin_only(
             )
                 .into_response()
         }
-        _ => next.run(request).await,
+        None => next.run(request).await,
+    }
+}
+
+/// Why a state-changing request is refused, if it is. Browsers that can carry a shopper's
+/// cookie say where a request comes from: `Sec-Fetch-Site` (only `same-origin` and `none`, a
+/// typed address, pass), `Origin` (`null` from a sandboxed frame or a `data:` page is
+/// cross-site) or, in older ones, `Referer`. A request with none of them does not come from a
+/// browser page, so it cannot be a forgery against a shopper.
+fn refusal(
+    fetch_site: Option<&str>,
+    origin: Option<&str>,
+    referer: Option<&str>,
+    public_url: &str,
+) -> Option<&'static str> {
+    if let Some(site) = fetch_site {
+        if !matches!(
+            site.trim().to_ascii_lowercase().as_str(),
+            "same-origin" | "none"
+        ) {
+            return Some("Sec-Fetch-Site is not same-origin");
+        }
+    }
+    match (origin.map(str::trim), referer) {
+        (Some("null"), _) => Some("Origin is null"),
+        (Some(origin), _) if !same_origin(&origin_of(origin), public_url) => {
+            Some("Origin is another site")
+        }
+        (None, Some(referer)) if !same_origin(&origin_of(referer), public_url) => {
+            Some("Referer is another site")
+        }
+        _ => None,
     }
 }
 
@@ -98,6 +133,34 @@ mod tests {
             &origin_of("https://shop.example.com.evil.com/"),
             public
         ));
+    }
+
+    #[test]
+    fn browsers_are_believed_and_non_browsers_pass() {
+        let public = "https://shop.example.com";
+        let ours = Some("https://shop.example.com");
+        assert_eq!(refusal(Some("same-origin"), ours, None, public), None);
+        assert_eq!(
+            refusal(Some("none"), None, None, public),
+            None,
+            "a typed address"
+        );
+        assert!(refusal(Some("cross-site"), ours, None, public).is_some());
+        assert!(
+            refusal(Some("same-site"), None, None, public).is_some(),
+            "a sibling subdomain"
+        );
+        assert!(
+            refusal(None, Some("null"), None, public).is_some(),
+            "an opaque origin"
+        );
+        assert!(refusal(None, Some("https://evil.example"), None, public).is_some());
+        assert!(refusal(None, None, Some("https://evil.example/x"), public).is_some());
+        assert_eq!(
+            refusal(None, None, Some("https://shop.example.com/cart"), public),
+            None
+        );
+        assert_eq!(refusal(None, None, None, public), None, "not a browser");
     }
 
     #[test]
