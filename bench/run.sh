@@ -42,7 +42,7 @@ target/release/wix-emulator --listen "$EMU" --db "$WORK/emulator.sqlite" --admin
 EMU_PID=$!
 WIX_CLIENT_ID=bench WIX_API_BASE_URL="http://$EMU" SESSION_SECRET=bench-secret-bench-secret-bench-secret-00 \
   PUBLIC_URL="http://$STORE" LEPTOS_SITE_ADDR="$STORE" LEPTOS_SITE_ROOT="$LEPTOS_SITE_ROOT" LEPTOS_ENV=PROD \
-  BENCH_CEILING=1 WIX_RENEW_MARGIN_SECS=$RENEW_MARGIN RUST_LOG=warn target/release/wix-storefront >"$WORK/store.log" 2>&1 &
+  BENCH_CEILING=1 RATE_LIMIT_POSTS_PER_SECOND=0 RATE_LIMIT_NEW_VISITORS_PER_MINUTE=0 WIX_RENEW_MARGIN_SECS=$RENEW_MARGIN RUST_LOG=warn target/release/wix-storefront >"$WORK/store.log" 2>&1 &
 STORE_PID=$!
 for _ in $(seq 100); do curl -sf "http://$STORE/search" >/dev/null && break; sleep 0.2; done
 

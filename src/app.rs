@@ -57,8 +57,6 @@ impl CartActions {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    #[cfg(feature = "ssr")]
-    crate::server::security::set_page_csp();
     provide_context(CartActions {
         add: ServerAction::<AddToCart>::new(),
         update: ServerAction::<UpdateQuantity>::new(),

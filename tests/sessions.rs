@@ -8,7 +8,10 @@ use tower_cookies::{cookie::CookieJar, Cookie, Key};
 use wix_emulator::{EmulatorConfig, RunningEmulator, Settings};
 use wix_headless::{ClientConfig, FakeClock, Tokens, WixClient};
 use wix_storefront::{
-    api::cart::{AddToCart, GetCartSummary},
+    api::{
+        cart::{AddToCart, GetCartSummary},
+        catalog::SearchProducts,
+    },
     server::{
         config::Config,
         router,
@@ -20,14 +23,7 @@ use wix_storefront::{
 const SECRET: &str = "test-secret-test-secret-test-secret-0123";
 const CLIENT_ID: &str = "emulator-client";
 
-/// Each `#[tokio::test]` runs its own tokio runtime, and with several runtimes rendering Leptos
-/// pages in one process at once, requests occasionally never complete (seen in about one run in
-/// three; never with one runtime, as in production, nor with the tests taking turns). The tests
-/// take turns until that is understood.
-static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
 struct Store {
-    _serial: std::sync::MutexGuard<'static, ()>,
     emulator: RunningEmulator,
     base: String,
     clock: FakeClock,
@@ -45,7 +41,11 @@ fn now() -> i64 {
 }
 
 async fn store() -> Store {
-    let serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    store_with(&[]).await
+}
+
+/// A store whose configuration also has `vars`.
+async fn store_with(vars: &[(&str, &str)]) -> Store {
     let dir = tempfile::tempdir().expect("temp dir");
     let emulator = RunningEmulator::start(
         EmulatorConfig::new(dir.path().join("emulator.sqlite")),
@@ -58,11 +58,18 @@ async fn store() -> Store {
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let data_dir = dir.path().display().to_string();
+    let vars: Vec<(String, String)> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     let config = Config::from_lookup(
-        |name| match name {
-            "WIX_DATA_DIR" => Some(data_dir.clone()),
-            "SESSION_SECRET" => Some(SECRET.into()),
-            _ => None,
+        |name| {
+            let set = vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+            set.or(match name {
+                "WIX_DATA_DIR" => Some(data_dir.clone()),
+                "SESSION_SECRET" => Some(SECRET.into()),
+                _ => None,
+            })
         },
         addr,
         true,
@@ -70,7 +77,9 @@ async fn store() -> Store {
     .expect("config");
     let clock = FakeClock::at(now());
     let wix = WixClient::with_clock(
-        ClientConfig::new(CLIENT_ID).base_url(emulator.base_url()),
+        ClientConfig::new(CLIENT_ID)
+            .base_url(emulator.base_url())
+            .timeout(config.wix_timeout),
         clock.clone(),
     )
     .expect("client");
@@ -78,12 +87,12 @@ async fn store() -> Store {
         .output_name("wix-storefront")
         .site_addr(addr)
         .build();
-    let app = router::build(AppState::new(options, config, wix.clone(), SECRET));
+    let secrets = config.session_secrets.clone().expect("a secret");
+    let app = router::build(AppState::new(options, config, wix.clone(), &secrets));
     tokio::spawn(async move {
         axum::serve(listener, app).await.expect("serve");
     });
     Store {
-        _serial: serial,
         emulator,
         base: format!("http://{addr}"),
         clock,
@@ -452,4 +461,200 @@ async fn a_returning_visitors_view_costs_only_the_badge() {
     let page = store.page("/search?q=mug", Some(&other)).await;
     assert!(page.text().await.expect("html").contains("1 item in cart"));
     assert_eq!(store.emulator.counter("POST /stores/v3/products/search"), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_first_visit_carries_its_page_policy() {
+    let store = store().await;
+    let paths = [
+        "/",
+        "/search",
+        "/product/willow-tee",
+        "/product/canyon-notebook",
+        "/category/kitchen",
+        "/cart",
+        "/no-such-page",
+    ];
+    // A fresh server, many first visits at once: every HTML answer names the nonce its scripts
+    // carry, whether rendered, kept or served from the cache.
+    let responses =
+        futures::future::join_all((0..60).map(|i| store.page(paths[i % paths.len()], None))).await;
+    for response in responses {
+        let url = response.url().path().to_owned();
+        let policy = response
+            .headers()
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let html = response.text().await.expect("html");
+        let start = policy.find("'nonce-").expect("a page policy") + 7;
+        let nonce = &policy[start..start + policy[start..].find('\'').expect("closed")];
+        assert!(html.contains(&format!("nonce=\"{nonce}\"")), "{url}");
+        assert!(policy.contains("form-action 'self' "), "{url}: {policy}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_visitors_and_posts_are_held_to_a_rate_per_address() {
+    let store = store_with(&[
+        ("TRUSTED_PROXY_HEADER", "x-forwarded-for"),
+        ("RATE_LIMIT_NEW_VISITORS_PER_MINUTE", "2"),
+        ("RATE_LIMIT_POSTS_PER_SECOND", "1"),
+    ])
+    .await;
+    let product = store.no_option_product().await;
+    let body = format!("product_id={product}&variant_id=&quantity=1&return_to=%2F");
+    let add = |address: &'static str| {
+        let request = store
+            .http
+            .post(format!("{}{}", store.base, AddToCart::PATH))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .header("x-forwarded-for", address)
+            .body(body.clone());
+        async move { request.send().await.expect("response") }
+    };
+    // Two new visitors a minute from one address; the third waits.
+    assert_eq!(add("198.51.100.1").await.status(), 200);
+    assert_eq!(add("198.51.100.1").await.status(), 200);
+    let refused = add("198.51.100.1").await;
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+    assert!(set_cookie(&refused).is_none(), "no visitor minted");
+    assert_eq!(add("198.51.100.2").await.status(), 200, "another address");
+    // Posts: a burst of five seconds' worth, then 429 with Retry-After.
+    let statuses = futures::future::join_all((0..12).map(|_| add("198.51.100.3"))).await;
+    let limited = statuses.iter().filter(|r| r.status() == 429).count();
+    assert!(limited >= 5, "{limited} of 12 refused");
+    assert!(statuses
+        .iter()
+        .all(|r| r.status() == 200 || r.status() == 429));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_posted_directly_is_held_to_the_url_limits() {
+    let store = store().await;
+    let huge = "x".repeat(30_000);
+    let body = format!("query[q]={huge}&query[cursor]={huge}");
+    let response = store
+        .server_fn(SearchProducts::PATH, &body, None, None)
+        .await;
+    assert_eq!(response.status(), 200);
+    let results: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(results["query"]["q"].as_str().map(str::len), Some(100));
+    assert!(results["query"]["cursor"].is_null());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cookies_sealed_with_an_older_secret_are_read_and_resealed() {
+    let old = "old-secret-old-secret-old-secret-000000";
+    let store = store_with(&[("SESSION_SECRET", &format!("{SECRET},{old}"))]).await;
+    let tokens = store.wix.anonymous_tokens().await.expect("tokens");
+    let mut jar = CookieJar::new();
+    let payload = serde_json::json!({"clientId": CLIENT_ID, "tokens": tokens, "issuedAt": now()});
+    jar.private_mut(&cookie_key(old))
+        .add(Cookie::new(COOKIE_NAME, payload.to_string()));
+    let old_cookie = format!(
+        "{COOKIE_NAME}={}",
+        jar.get(COOKIE_NAME).expect("sealed").value()
+    );
+    let response = store.page("/cart", Some(&old_cookie)).await;
+    let resealed = set_cookie(&response).expect("re-sealed with the current secret");
+    assert_ne!(resealed, old_cookie);
+    assert_eq!(
+        store.cart_count(&resealed).await,
+        0,
+        "the same, readable session"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_old_cookie_is_refused_whatever_the_browser_kept() {
+    let store = store().await;
+    let tokens = store.wix.anonymous_tokens().await.expect("tokens");
+    let payload = serde_json::json!({"clientId": CLIENT_ID, "tokens": tokens, "issuedAt": now() - 31 * 24 * 3600});
+    let mut jar = CookieJar::new();
+    jar.private_mut(&store.key)
+        .add(Cookie::new(COOKIE_NAME, payload.to_string()));
+    let cookie = format!(
+        "{COOKIE_NAME}={}",
+        jar.get(COOKIE_NAME).expect("sealed").value()
+    );
+    let response = store.page("/cart", Some(&cookie)).await;
+    assert!(
+        removes_cookie(&response),
+        "a session older than its lifetime is dropped"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kept_pages_never_serve_a_session_hidden_from_the_cache() {
+    let store = store().await;
+    let cookie = store.add_one(None).await.expect("a session");
+    let value = cookie.split_once('=').expect("a cookie").1.to_owned();
+    for trick in [
+        format!("wix%5Fsession={value}"),
+        format!("lang=caf\u{e9}; {cookie}"),
+    ] {
+        let mut request = store.http.get(format!("{}/search?q=trick", store.base));
+        request = request.header(
+            "cookie",
+            reqwest::header::HeaderValue::from_bytes(trick.as_bytes()).expect("header"),
+        );
+        let response = request.send().await.expect("response");
+        assert_eq!(response.headers().get("x-page-cache"), None, "{trick}");
+        let html = response.text().await.expect("html");
+        assert!(html.contains("1 item in cart"), "the visitor's own page");
+    }
+    // And what anyone else gets for that URL was never theirs.
+    let anonymous = store.page("/search?q=trick", None).await;
+    assert!(anonymous
+        .text()
+        .await
+        .expect("html")
+        .contains("0 items in cart"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_endpoint_outage_does_not_pile_requests_up() {
+    let store = store_with(&[("WIX_TIMEOUT_MS", "400")]).await;
+    let tokens = store.wix.anonymous_tokens().await.expect("tokens");
+    store.emulator.set_settings(Settings {
+        latency_ms: 2_000,
+        fault_path_prefix: Some("/oauth2/token".into()),
+        ..Settings::default()
+    });
+    store.emulator.reset_counters();
+    // Twenty browsers without a session need the shared token at once: one attempt, shared.
+    let started = std::time::Instant::now();
+    let paths: Vec<String> = (0..20).map(|i| format!("/search?q=outage{i}")).collect();
+    let pages = futures::future::join_all(paths.iter().map(|path| store.page(path, None))).await;
+    let waited = started.elapsed();
+    assert!(pages.iter().all(|p| p.status() == 504 || p.status() == 503));
+    assert!(
+        waited < std::time::Duration::from_millis(2_000),
+        "{waited:?}: one timeout, not one per request"
+    );
+    // Right after, the failure answers at once, without another attempt.
+    let started = std::time::Instant::now();
+    let again = store.page("/search?q=outage-again", None).await;
+    assert!(again.status().is_server_error());
+    assert!(started.elapsed() < std::time::Duration::from_millis(300));
+    assert_eq!(store.emulator.counter("POST /oauth2/token"), 1);
+
+    // A visitor's expired cookie: twenty requests, one renewal attempt.
+    store.clock.advance(14_400);
+    let cookie = store.cookie(CLIENT_ID, &tokens);
+    store.emulator.reset_counters();
+    let started = std::time::Instant::now();
+    let pages =
+        futures::future::join_all((0..20).map(|_| store.page("/cart", Some(&cookie)))).await;
+    assert!(pages.iter().all(|p| p.status() != 500));
+    assert!(started.elapsed() < std::time::Duration::from_millis(2_000));
+    assert_eq!(
+        store.emulator.counter("POST /oauth2/token"),
+        1,
+        "one renewal attempt"
+    );
 }

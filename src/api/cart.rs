@@ -55,10 +55,11 @@ pub enum CartNotice {
     UnavailableItems,
     PaymentsOff,
     CheckoutFailed,
+    SlowDown,
 }
 
 impl CartNotice {
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 16] = [
         Self::Added,
         Self::PartlyAdded,
         Self::NotAdded,
@@ -74,6 +75,7 @@ impl CartNotice {
         Self::UnavailableItems,
         Self::PaymentsOff,
         Self::CheckoutFailed,
+        Self::SlowDown,
     ];
 
     pub fn code(self) -> &'static str {
@@ -93,6 +95,7 @@ impl CartNotice {
             Self::UnavailableItems => "unavailable-items",
             Self::PaymentsOff => "payments-off",
             Self::CheckoutFailed => "checkout-failed",
+            Self::SlowDown => "slow-down",
         }
     }
 
@@ -117,6 +120,7 @@ impl CartNotice {
             Self::UnavailableItems => "Some items are no longer available. Remove them to check out.",
             Self::PaymentsOff => "The store cannot take payments right now, so checkout is unavailable. Your cart is saved.",
             Self::CheckoutFailed => "Checkout could not be started. Your cart is saved; please try again.",
+            Self::SlowDown => StoreError::TooManyRequests { retry_after_secs: 1 }.message(),
         }
     }
 
@@ -124,6 +128,7 @@ impl CartNotice {
     pub fn after_failure(error: StoreError) -> Self {
         match error {
             StoreError::ChangeTimeout => Self::MaybeChanged,
+            StoreError::TooManyRequests { .. } => Self::SlowDown,
             _ => Self::StoreUnavailable,
         }
     }

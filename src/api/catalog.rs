@@ -147,7 +147,8 @@ pub fn normalise_query(q: &str) -> String {
 
 #[server]
 pub async fn search_products(query: SearchQuery) -> Result<SearchResults, StoreError> {
-    crate::server::catalog::search(query).await
+    // Held to the limits of a search from a URL: a direct POST could send megabytes.
+    crate::server::catalog::search(query.clamped()).await
 }
 
 #[server]
@@ -157,6 +158,7 @@ pub async fn get_home() -> Result<HomeContent, StoreError> {
 
 #[server]
 pub async fn get_product(slug: String) -> Result<Option<ProductDetail>, StoreError> {
+    // An over-long slug is no product (and never reaches Wix); see `server::catalog::product`.
     crate::server::catalog::product(&slug).await
 }
 

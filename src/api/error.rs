@@ -34,6 +34,9 @@ pub enum StoreError {
     /// The browser could not reach the storefront (client side only).
     #[error("the storefront could not be reached")]
     Network,
+    /// Too many requests from this address: try again after the given wait.
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
 }
 
 impl StoreError {
@@ -60,15 +63,19 @@ impl StoreError {
             Self::Network => {
                 "The store could not be reached. Please check your connection and try again."
             }
+            Self::TooManyRequests { .. } => {
+                "Too many requests came from your network just now. Please wait a few seconds and try again."
+            }
         }
     }
 
-    /// 504 for a gateway timeout, 400 for a malformed request, 503 (try again later) for the
-    /// rest: the fault is upstream.
+    /// 504 for a gateway timeout, 400 for a malformed request, 429 over a limit, 503 (try
+    /// again later) for the rest: the fault is upstream.
     pub fn status(self) -> u16 {
         match self {
             Self::Timeout | Self::ChangeTimeout => 504,
             Self::BadRequest => 400,
+            Self::TooManyRequests { .. } => 429,
             Self::Busy | Self::Unavailable | Self::Session | Self::Failed | Self::Network => 503,
         }
     }
@@ -106,6 +113,9 @@ mod tests {
             StoreError::Failed,
             StoreError::BadRequest,
             StoreError::Network,
+            StoreError::TooManyRequests {
+                retry_after_secs: 3,
+            },
         ] {
             let json = serde_json::to_string(&error).expect("serialises");
             assert_eq!(

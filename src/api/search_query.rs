@@ -137,6 +137,29 @@ impl SearchQuery {
         }
     }
 
+    /// The same search held to the limits of a URL-borne one ([`Self::parse`]): a server
+    /// function receives it straight from the request body, which may hold anything.
+    pub fn clamped(&self) -> Self {
+        let mut pairs: Vec<(String, String)> = vec![
+            ("q".into(), self.q.clone()),
+            ("sort".into(), self.sort.code().into()),
+        ];
+        let optional = [
+            ("category", self.category.clone()),
+            ("min", self.min.map(|m| m.to_string())),
+            ("max", self.max.map(|m| m.to_string())),
+            ("cursor", self.cursor.clone()),
+            ("in_stock", self.in_stock.then(|| "1".to_owned())),
+        ];
+        pairs.extend(
+            optional
+                .into_iter()
+                .filter_map(|(k, v)| Some((k.to_owned(), v?))),
+        );
+        pairs.extend(self.options.iter().map(|(k, v)| (k.clone(), v.clone())));
+        Self::parse(pairs)
+    }
+
     /// Any narrowing beyond the free text.
     pub fn has_filters(&self) -> bool {
         self.category.is_some()
@@ -257,6 +280,38 @@ mod tests {
             q.query_string(false),
             "q=linen+tee&sort=price-asc&min=10&in_stock=1"
         );
+    }
+
+    #[test]
+    fn a_search_from_a_request_body_is_held_to_the_url_limits() {
+        let huge = SearchQuery {
+            q: "x".repeat(5_000_000),
+            sort: Sort::Name,
+            category: Some("<script>".into()),
+            min: Some(u32::MAX),
+            max: Some(3),
+            in_stock: true,
+            options: (0..1000)
+                .map(|i| (format!("O{i}"), "y".repeat(100)))
+                .collect(),
+            cursor: Some("c".repeat(1_000_000)),
+        };
+        let clamped = huge.clamped();
+        assert_eq!(clamped.q.chars().count(), MAX_QUERY_CHARS);
+        assert_eq!(clamped.category, None);
+        assert_eq!(
+            (clamped.min, clamped.max),
+            (Some(3), Some(MAX_PRICE)),
+            "clamped, then ordered"
+        );
+        assert_eq!(clamped.cursor, None);
+        assert!(
+            clamped.options.is_empty(),
+            "choices over 60 characters are not options"
+        );
+        assert!(clamped.in_stock && clamped.sort == Sort::Name);
+        let fine = SearchQuery::parse([("q", "mug"), ("Color", "Black"), ("cursor", "abc")]);
+        assert_eq!(fine.clamped(), fine);
     }
 
     #[test]

@@ -134,7 +134,7 @@ where
         let token = state.shared_visitor.access_token(&state.wix).await?;
         match call(token.clone()).await {
             Err(WixError::Unauthorized) => {
-                state.shared_visitor.invalidate(&token).await;
+                state.shared_visitor.invalidate(&token);
                 call(state.shared_visitor.access_token(&state.wix).await?).await
             }
             other => other,

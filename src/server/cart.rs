@@ -12,6 +12,8 @@ use super::{
         app_state, current_session, fail, fail_change, is_plain_form_request, visitor_call, Mint,
     },
     catalog::{image_view, products_by_ids, CART_LINE},
+    limits::current_client_address,
+    security::form_may_reach,
     session::Session,
     state::AppState,
 };
@@ -106,6 +108,10 @@ async fn add_inner(
     let variant = Some(variant_id.as_str()).filter(|v| !v.is_empty());
     let state = app_state()?;
     let session = current_session();
+    // A first add mints a visitor (a Wix identity): held to a rate per client address.
+    if session.tokens().is_none() {
+        state.limits.check_new_visitor(current_client_address())?;
+    }
     // The cart before, to tell what this add really did (Wix answers 200 either way).
     let before = current_cart(&state, &session).await.map_err(fail)?;
     let items = [LineItemInput {
@@ -371,13 +377,29 @@ async fn missing_images(
 pub async fn checkout() -> Result<(), StoreError> {
     let notice = match start_checkout().await {
         Ok(url) => {
-            leptos_axum::redirect(&url);
+            let state = app_state()?;
+            leptos_axum::redirect(&hand_off(&state, &url));
             return Ok(());
         }
         Err(notice) => notice,
     };
     leptos_axum::redirect(&with_query_param("/cart", "cart", notice.code()));
     Ok(())
+}
+
+/// Where a form post answered with a redirect to a Wix-hosted page should go: straight there
+/// when the page policy's `form-action` names its origin, else through the hand-off page (see
+/// `handoff`), which the browser follows whatever `form-action` says.
+pub fn hand_off(state: &AppState, url: &str) -> String {
+    if form_may_reach(url, &state.csp_sources) {
+        return url.to_owned();
+    }
+    let origin: String = url.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
+    tracing::error!(
+        origin,
+        "a Wix-hosted page is not on WIX_HOSTED_ORIGINS; add its origin there so forms lead to it directly"
+    );
+    state.handoff_key.path_to(url)
 }
 
 async fn start_checkout() -> Result<String, CartNotice> {

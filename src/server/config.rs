@@ -5,8 +5,13 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 /// Where the Wix APIs come from.
 #[derive(Debug, Clone)]
 pub enum WixBackend {
-    /// The real Wix (or any server at `base_url`) with a Headless OAuth client id.
-    Remote { client_id: String, base_url: String },
+    /// The real Wix (or any server at `base_url`) with a Headless OAuth client id. Media are
+    /// resized by URL on `media_base_url` (Wix's media host, or a standalone emulator's).
+    Remote {
+        client_id: String,
+        base_url: String,
+        media_base_url: String,
+    },
     /// The bundled emulator, started in-process.
     Embedded(EmbeddedEmulator),
 }
@@ -20,13 +25,67 @@ pub struct EmbeddedEmulator {
     pub admin_enabled: bool,
 }
 
+/// A secret value: `Debug` never prints it, so it cannot reach a log by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// The session secrets: the one cookies are sealed with, and older ones still read (rotation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionSecrets {
+    pub current: Secret,
+    pub previous: Vec<Secret>,
+}
+
+impl SessionSecrets {
+    /// `SESSION_SECRET`: the current secret, then older ones, separated by commas.
+    fn parse(text: &str) -> Result<Self, ConfigError> {
+        let mut secrets = text.split(',').map(str::trim).filter(|s| !s.is_empty());
+        let current = secrets.next().ok_or(ConfigError::MissingSecret)?;
+        let all: Vec<&str> = std::iter::once(current).chain(secrets).collect();
+        if all.iter().any(|s| s.len() < MIN_SECRET_LEN) {
+            return Err(ConfigError::ShortSecret);
+        }
+        Ok(Self {
+            current: Secret::new(all[0]),
+            previous: all[1..].iter().map(|s| Secret::new(*s)).collect(),
+        })
+    }
+
+    pub fn single(secret: impl Into<String>) -> Self {
+        Self {
+            current: Secret::new(secret),
+            previous: Vec::new(),
+        }
+    }
+}
+
+/// Shortest session secret accepted.
+pub const MIN_SECRET_LEN: usize = 32;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub backend: WixBackend,
     /// The origin shoppers use (`https://shop.example.com`): redirects, CSRF checks, cookies.
     pub public_url: String,
-    /// Secret the session cookie is encrypted with; `None` means "generate one in `data_dir`".
-    pub session_secret: Option<String>,
+    /// Secrets the session cookie is sealed with; `None` means "generate one in `data_dir`"
+    /// (only ever with the embedded emulator).
+    pub session_secrets: Option<SessionSecrets>,
     /// Git-ignored folder for development state (emulator database, generated secret).
     pub data_dir: PathBuf,
     pub wix_timeout: Duration,
@@ -41,8 +100,38 @@ pub struct Config {
     pub bench_ceiling: bool,
     /// Which Wix cart API to use (`WIX_CART_API=v1|v2`).
     pub cart_api: wix_headless::cart::CartApi,
+    /// `LEPTOS_ENV` is development (`cargo leptos watch` reloads pages over a websocket).
     pub development: bool,
+    /// Server-function posts per second per client address (`RATE_LIMIT_POSTS_PER_SECOND`,
+    /// bursts of five seconds' worth; 0: no limit).
+    pub posts_per_second: u32,
+    /// New visitors per minute per client address (`RATE_LIMIT_NEW_VISITORS_PER_MINUTE`; 0: no limit).
+    pub new_visitors_per_minute: u32,
+    /// The header a trusted reverse proxy puts the client's address in (`TRUSTED_PROXY_HEADER`,
+    /// e.g. `X-Forwarded-For`); without one the peer address counts.
+    pub trusted_proxy_header: Option<axum::http::HeaderName>,
+    /// The longest a page or server function may take (`REQUEST_DEADLINE_MS`); then a 504.
+    pub request_deadline: Duration,
+    /// How long in-flight requests may finish after SIGTERM (`SHUTDOWN_GRACE_SECS`).
+    pub shutdown_grace: Duration,
+    /// Where Prometheus metrics are served (`METRICS_LISTEN`); none: no metrics.
+    pub metrics_listen: Option<SocketAddr>,
+    /// `LOG_FORMAT`: `text` or `json`.
+    pub log_format: super::telemetry::LogFormat,
+    /// Origins of Wix's hosted pages that forms may lead to (CSP `form-action`), as
+    /// `https://host` or `https://*.domain` (`WIX_HOSTED_ORIGINS`, space- or comma-separated).
+    pub hosted_origins: Vec<String>,
 }
+
+/// Where Wix hosts checkout and member pages for a Headless site, unless configured: its own
+/// domains. A merchant whose hosted pages live on their own domain names it in
+/// `WIX_HOSTED_ORIGINS`; a checkout elsewhere still works (through a page that links there).
+pub const DEFAULT_HOSTED_ORIGINS: &[&str] = &[
+    "https://*.wix.com",
+    "https://*.wixsite.com",
+    "https://*.wixstudio.com",
+    "https://*.wixstudio.io",
+];
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ConfigError {
@@ -52,9 +141,13 @@ pub enum ConfigError {
         expected: &'static str,
         value: String,
     },
-    #[error("SESSION_SECRET is required outside development (at least 32 characters, e.g. `openssl rand -hex 32`)")]
+    #[error("SESSION_SECRET is required when the store talks to Wix (WIX_CLIENT_ID is set): at least 32 characters, the same on every instance, e.g. `openssl rand -hex 32`")]
     MissingSecret,
-    #[error("SESSION_SECRET must be at least 32 characters")]
+    #[error("the embedded Wix emulator is a fake shop with a fake checkout and does not run in production ({0}); set WIX_CLIENT_ID, or WIX_EMULATOR_DEMO=true if this really is a demo")]
+    EmulatorInProduction(&'static str),
+    #[error("WIX_EMULATOR_LISTEN={0} is not a loopback address: the emulator (and its admin endpoints) would be reachable from other machines; set WIX_EMULATOR_DEMO=true to allow it")]
+    EmulatorNotLoopback(SocketAddr),
+    #[error("every secret in SESSION_SECRET must be at least 32 characters")]
     ShortSecret,
     #[error("PUBLIC_URL must use https unless it points at localhost (got {0:?}): browsers drop Secure cookies over plain http")]
     InsecurePublicUrl(String),
@@ -87,6 +180,8 @@ impl Config {
                 client_id,
                 base_url: get("WIX_API_BASE_URL")
                     .unwrap_or_else(|| wix_headless::DEFAULT_BASE_URL.into()),
+                media_base_url: get("WIX_MEDIA_BASE_URL")
+                    .unwrap_or_else(|| wix_headless::DEFAULT_MEDIA_BASE_URL.into()),
             },
             None => WixBackend::Embedded(EmbeddedEmulator {
                 listen: parse(
@@ -102,7 +197,7 @@ impl Config {
                 admin_enabled: parse(&get, "WIX_EMULATOR_ADMIN", "true or false")?.unwrap_or(false),
             }),
         };
-        let development = leptos_env_is_dev || matches!(backend, WixBackend::Embedded(_));
+        let demo = parse(&get, "WIX_EMULATOR_DEMO", "true or false")?.unwrap_or(false);
         let public_url = get("PUBLIC_URL")
             .unwrap_or_else(|| format!("http://{site_addr}"))
             .trim_end_matches('/')
@@ -118,17 +213,37 @@ impl Config {
         if !is_https && !is_local_http {
             return Err(ConfigError::InsecurePublicUrl(public_url));
         }
-        let session_secret = match get("SESSION_SECRET") {
-            Some(secret) if secret.len() < 32 => return Err(ConfigError::ShortSecret),
-            Some(secret) => Some(secret),
-            None if development => None,
-            None => return Err(ConfigError::MissingSecret),
+        // A fake shop must never reach shoppers by accident: not in production, not on a public
+        // address, unless a demo is explicitly asked for.
+        if let WixBackend::Embedded(embedded) = &backend {
+            if !demo {
+                if is_https {
+                    return Err(ConfigError::EmulatorInProduction("PUBLIC_URL is https"));
+                }
+                if !leptos_env_is_dev {
+                    return Err(ConfigError::EmulatorInProduction(
+                        "LEPTOS_ENV is production",
+                    ));
+                }
+                if !embedded.listen.ip().is_loopback() {
+                    return Err(ConfigError::EmulatorNotLoopback(embedded.listen));
+                }
+            }
+        }
+        // With the real Wix a secret is required whatever LEPTOS_ENV says: a generated one
+        // differs per instance and per disk, and every visitor's cart session would be lost.
+        let session_secrets = match get("SESSION_SECRET") {
+            Some(text) => Some(SessionSecrets::parse(&text)?),
+            None if matches!(backend, WixBackend::Remote { .. }) => {
+                return Err(ConfigError::MissingSecret)
+            }
+            None => None,
         };
         Ok(Self {
             backend,
             secure_cookies: is_https,
             public_url,
-            session_secret,
+            session_secrets,
             data_dir,
             wix_timeout: Duration::from_millis(
                 parse(&get, "WIX_TIMEOUT_MS", "a number of milliseconds")?.unwrap_or(8_000),
@@ -142,9 +257,57 @@ impl Config {
             catalog_cache_bytes: parse::<u64>(&get, "CATALOG_CACHE_MB", "a number of megabytes")?
                 .unwrap_or(32)
                 .saturating_mul(1024 * 1024),
-            development,
+            development: leptos_env_is_dev,
+            request_deadline: Duration::from_millis(
+                parse(&get, "REQUEST_DEADLINE_MS", "a number of milliseconds")?.unwrap_or(15_000),
+            ),
+            shutdown_grace: Duration::from_secs(
+                parse(&get, "SHUTDOWN_GRACE_SECS", "a number of seconds")?.unwrap_or(20),
+            ),
+            metrics_listen: parse(&get, "METRICS_LISTEN", "an address like 0.0.0.0:9100")?,
+            log_format: parse(&get, "LOG_FORMAT", "text or json")?.unwrap_or_default(),
+            posts_per_second: parse(&get, "RATE_LIMIT_POSTS_PER_SECOND", "a number")?.unwrap_or(20),
+            new_visitors_per_minute: parse(&get, "RATE_LIMIT_NEW_VISITORS_PER_MINUTE", "a number")?
+                .unwrap_or(60),
+            trusted_proxy_header: parse(
+                &get,
+                "TRUSTED_PROXY_HEADER",
+                "a header name such as X-Forwarded-For",
+            )?,
+            hosted_origins: match get("WIX_HOSTED_ORIGINS") {
+                Some(list) => hosted_origins(&list)?,
+                None => DEFAULT_HOSTED_ORIGINS
+                    .iter()
+                    .map(|o| (*o).to_owned())
+                    .collect(),
+            },
         })
     }
+}
+
+/// `WIX_HOSTED_ORIGINS`: https origins or `https://*.` wildcards, nothing else.
+fn hosted_origins(list: &str) -> Result<Vec<String>, ConfigError> {
+    list.split([',', ' '])
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(|origin| {
+            let host = origin.strip_prefix("https://").unwrap_or_default();
+            let host = host.strip_prefix("*.").unwrap_or(host);
+            let valid = !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
+            if valid {
+                Ok(origin.trim_end_matches('/').to_ascii_lowercase())
+            } else {
+                Err(ConfigError::Invalid {
+                    name: "WIX_HOSTED_ORIGINS",
+                    expected: "https origins such as https://checkout.example.com or https://*.example.com",
+                    value: origin.to_owned(),
+                })
+            }
+        })
+        .collect()
 }
 
 /// `WIX_EMULATOR_SETTINGS` (JSON, the shape of `GET /_emulator/settings`), then
@@ -200,10 +363,11 @@ mod tests {
     }
 
     #[test]
-    fn no_client_id_means_the_embedded_emulator_and_development() {
-        let config = config(&[], false).expect("valid");
+    fn no_client_id_means_the_embedded_emulator() {
+        let config = config(&[], true).expect("valid");
         assert!(matches!(config.backend, WixBackend::Embedded(_)));
         assert!(config.development);
+        assert_eq!(config.session_secrets, None, "generated in the data folder");
         assert!(!config.secure_cookies, "plain-http localhost");
         assert_eq!(config.public_url, "http://127.0.0.1:3000");
     }
@@ -212,6 +376,11 @@ mod tests {
     fn production_needs_a_long_secret_and_https() {
         let real = [("WIX_CLIENT_ID", "abc")];
         assert_eq!(config(&real, false).err(), Some(ConfigError::MissingSecret));
+        assert_eq!(
+            config(&real, true).err(),
+            Some(ConfigError::MissingSecret),
+            "whatever LEPTOS_ENV says"
+        );
         let short = [("WIX_CLIENT_ID", "abc"), ("SESSION_SECRET", "short")];
         assert_eq!(config(&short, false).err(), Some(ConfigError::ShortSecret));
         let secret = "0123456789abcdef0123456789abcdef";
@@ -263,6 +432,56 @@ mod tests {
         )
         .expect_err("invalid JSON");
         assert!(error.to_string().contains("WIX_EMULATOR_SETTINGS"));
+    }
+
+    #[test]
+    fn the_emulator_never_runs_in_production_by_accident() {
+        let https = [("PUBLIC_URL", "https://shop.example.com")];
+        assert!(matches!(
+            config(&https, true),
+            Err(ConfigError::EmulatorInProduction(_))
+        ));
+        assert!(matches!(
+            config(&[], false),
+            Err(ConfigError::EmulatorInProduction(_))
+        ));
+        let public = [("WIX_EMULATOR_LISTEN", "0.0.0.0:3001")];
+        assert!(matches!(
+            config(&public, true),
+            Err(ConfigError::EmulatorNotLoopback(_))
+        ));
+        let demo = [
+            ("PUBLIC_URL", "https://demo.example.com"),
+            ("WIX_EMULATOR_LISTEN", "0.0.0.0:3001"),
+            ("WIX_EMULATOR_DEMO", "true"),
+        ];
+        assert!(config(&demo, false).is_ok(), "an explicit demo");
+    }
+
+    #[test]
+    fn secrets_rotate_and_never_print() {
+        let old = "old-secret-old-secret-old-secret-0000";
+        let new = "new-secret-new-secret-new-secret-1111";
+        let config = config(
+            &[
+                ("WIX_CLIENT_ID", "abc"),
+                ("SESSION_SECRET", &format!("{new}, {old}")),
+            ],
+            false,
+        )
+        .expect("valid");
+        let secrets = config.session_secrets.clone().expect("secrets");
+        assert_eq!(secrets.current.expose(), new);
+        assert_eq!(secrets.previous, [Secret::new(old)]);
+        let printed = format!("{config:?}");
+        assert!(
+            !printed.contains(new) && !printed.contains(old),
+            "{printed}"
+        );
+        assert_eq!(
+            self::config(&[("SESSION_SECRET", &format!("{new},short"))], true).err(),
+            Some(ConfigError::ShortSecret)
+        );
     }
 
     #[test]

@@ -9,6 +9,9 @@ pub mod catalog;
 mod catalog_cache;
 pub mod config;
 mod csrf;
+pub mod handoff;
+pub mod limits;
+pub mod ops;
 pub mod page_cache;
 mod renewal;
 pub mod router;
@@ -18,6 +21,7 @@ mod server_fn_guard;
 pub mod session;
 mod shared_visitor;
 pub mod state;
+pub mod telemetry;
 
 use std::process::ExitCode;
 
@@ -25,7 +29,7 @@ use leptos::prelude::get_configuration;
 use wix_headless::{ClientConfig, WixClient};
 
 use self::{
-    config::{Config, WixBackend},
+    config::{Config, SessionSecrets, WixBackend, MIN_SECRET_LEN},
     state::AppState,
 };
 
@@ -53,12 +57,13 @@ pub enum StartupError {
 }
 
 pub async fn run() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,wix_storefront=info".into()),
-        )
-        .init();
+    // The format is needed before the configuration is read (its errors are logged); a bad
+    // value is reported by the configuration itself.
+    let format = std::env::var("LOG_FORMAT")
+        .ok()
+        .and_then(|f| f.parse().ok())
+        .unwrap_or_default();
+    telemetry::init_logging(format);
     match serve().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -82,8 +87,11 @@ async fn serve() -> Result<(), StartupError> {
         WixBackend::Remote {
             client_id,
             base_url,
+            media_base_url,
         } => (
-            ClientConfig::new(client_id.clone()).base_url(base_url.clone()),
+            ClientConfig::new(client_id.clone())
+                .base_url(base_url.clone())
+                .media_base_url(media_base_url.clone()),
             None,
         ),
         WixBackend::Embedded(embedded) => {
@@ -112,12 +120,24 @@ async fn serve() -> Result<(), StartupError> {
             .renew_margin_secs(config.renew_margin_secs)
             .cart_api(config.cart_api),
     )?;
-    let secret = match &config.session_secret {
-        Some(secret) => secret.clone(),
-        None => development_secret(&config)?,
+    let secrets = match &config.session_secrets {
+        Some(secrets) => secrets.clone(),
+        None => SessionSecrets::single(development_secret(&config)?),
     };
-    let state = AppState::new(options, config, wix, &secret);
+    let metrics = config
+        .metrics_listen
+        .and_then(|addr| Some((addr, telemetry::install_metrics()?)));
+    let grace = config.shutdown_grace;
+    let state = AppState::new(options, config, wix, &secrets);
+    let draining = state.draining.clone();
     let app = router::build(state);
+    if let Some((addr, handle)) = metrics {
+        tokio::spawn(async move {
+            if let Err(error) = telemetry::serve_metrics(addr, handle).await {
+                tracing::error!(%error, "metrics listener stopped");
+            }
+        });
+    }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| StartupError::Listen {
@@ -129,18 +149,35 @@ async fn serve() -> Result<(), StartupError> {
         let _ = tcp.set_nodelay(true);
     });
     tracing::info!("storefront on http://{addr}");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+    // The peer address is what the abuse limits count, unless a trusted proxy names the client.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // On SIGTERM or Ctrl-C: readiness fails, no new connections are taken, and in-flight
+    // requests finish (for `SHUTDOWN_GRACE_SECS` at most).
+    let stopped = std::sync::Arc::new(tokio::sync::Notify::new());
+    let shutdown = {
+        let stopped = stopped.clone();
+        async move {
+            ops::stop_signal().await;
+            tracing::info!("stopping: finishing the requests in flight");
+            draining.start();
+            stopped.notify_one();
+        }
+    };
+    let server = std::future::IntoFuture::into_future(
+        axum::serve(listener, app).with_graceful_shutdown(shutdown),
+    );
+    ops::drain(server, stopped, grace)
         .await
         .map_err(|source| StartupError::Listen {
             addr: addr.to_string(),
             source,
-        })
+        })?;
+    tracing::info!("stopped");
+    Ok(())
 }
 
-/// Development keeps a generated secret in the data folder, so restarts keep sessions.
+/// With the embedded emulator a generated secret is kept in the data folder (readable by its
+/// owner only), so restarts keep sessions.
 fn development_secret(config: &Config) -> Result<String, StartupError> {
     let path = config.data_dir.join("session-secret");
     let error = |source| StartupError::Secret {
@@ -148,7 +185,7 @@ fn development_secret(config: &Config) -> Result<String, StartupError> {
         source,
     };
     match std::fs::read_to_string(&path) {
-        Ok(secret) if secret.trim().len() >= 32 => return Ok(secret.trim().to_owned()),
+        Ok(secret) if secret.trim().len() >= MIN_SECRET_LEN => return Ok(secret.trim().to_owned()),
         Ok(_) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(error(e)),
@@ -158,10 +195,50 @@ fn development_secret(config: &Config) -> Result<String, StartupError> {
     rand::thread_rng().fill_bytes(&mut bytes);
     let secret = hex::encode(bytes);
     std::fs::create_dir_all(&config.data_dir).map_err(error)?;
-    std::fs::write(&path, &secret).map_err(error)?;
+    write_private(&path, &secret).map_err(error)?;
     tracing::info!(
         "generated a development session secret in {}",
         path.display()
     );
     Ok(secret)
+}
+
+/// Writes a file only its owner may read (mode 0600 on Unix), replacing what was there.
+fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    // An older file may have been created with wider permissions.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    file.write_all(contents.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    #[cfg(unix)]
+    fn a_generated_secret_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("session-secret");
+        std::fs::write(&path, "old").expect("an older, wider file");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        super::write_private(&path, "secret").expect("written");
+        let mode = std::fs::metadata(&path)
+            .expect("metadata")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "secret");
+    }
 }

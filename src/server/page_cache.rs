@@ -2,9 +2,10 @@
 //!
 //! Home, search, category and product pages look the same to every visitor who has no session
 //! cookie (no cart, no member), so their HTML is kept for the catalog cache's TTL and served
-//! without rendering. Only requests without a `wix_session` cookie read or fill this cache, and
-//! only a 200 HTML answer that sets no cookie is kept, so no visitor's data can reach another.
-//! Each answer from the cache gets a fresh CSP nonce.
+//! without rendering. Only requests without a session cookie (read exactly as the cookie layer
+//! reads cookies) use this cache, and only a 200 HTML answer that sets no cookie and is not
+//! private is kept: the layer sits outside the cookie layer, so it sees the headers an answer
+//! really leaves with. Each answer from the cache carries the nonce of its own response.
 
 use std::{sync::Arc, time::Duration};
 
@@ -17,7 +18,11 @@ use axum::{
 };
 use moka::future::Cache;
 
-use super::{session::COOKIE_NAME, state::AppState};
+use super::{
+    security::PageNonce,
+    session::{carries_cookie, COOKIE_NAME, SECURE_COOKIE_NAME},
+    state::AppState,
+};
 
 /// Longer URLs are rendered every time: they are not worth a cache slot.
 const MAX_CACHED_URL: usize = 1024;
@@ -46,31 +51,31 @@ impl PageCache {
 struct CachedPage {
     status: StatusCode,
     headers: HeaderMap,
-    /// The body cut where the nonce was: an answer joins the parts with a fresh one.
+    /// The body cut where the nonce was: an answer joins the parts with its own.
     body: Vec<Bytes>,
-    /// The nonce rendered into the body and the CSP header.
-    nonce: String,
 }
 
 impl CachedPage {
-    /// Keeps `response` if it may be shown to any visitor without a session; else gives it back.
-    async fn keep(response: Response) -> Result<Self, Response> {
+    /// Keeps `response`, rendered with `nonce`, if it may be shown to any visitor without a
+    /// session; else gives it back.
+    async fn keep(response: Response, nonce: &str) -> Result<Self, Response> {
         let headers = response.headers();
         let is_html = headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("text/html"));
-        let nonce = headers
-            .get(header::CONTENT_SECURITY_POLICY)
-            .and_then(|v| v.to_str().ok())
-            .and_then(csp_nonce)
-            .map(str::to_owned);
+        let private = headers.get_all(header::CACHE_CONTROL).iter().any(|v| {
+            v.to_str()
+                .map_or(true, |v| v.to_ascii_lowercase().contains("private"))
+        });
         let keepable = response.status() == StatusCode::OK
             && is_html
-            && !headers.contains_key(header::SET_COOKIE);
-        let Some(nonce) = nonce.filter(|_| keepable) else {
+            && !private
+            && !headers.contains_key(header::SET_COOKIE)
+            && nonce.len() >= 16;
+        if !keepable {
             return Err(response);
-        };
+        }
         let (parts, body) = response.into_parts();
         let bytes = match axum::body::to_bytes(body, usize::MAX).await {
             Ok(bytes) => bytes,
@@ -87,7 +92,6 @@ impl CachedPage {
             status: parts.status,
             headers: parts.headers,
             body: split_at(&bytes, nonce.as_bytes()),
-            nonce,
         })
     }
 
@@ -110,16 +114,7 @@ impl CachedPage {
         let mut response = Response::new(Body::from(body));
         *response.status_mut() = self.status;
         *response.headers_mut() = self.headers.clone();
-        let csp = self
-            .headers
-            .get(header::CONTENT_SECURITY_POLICY)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| v.replace(&self.nonce, nonce))
-            .and_then(|v| HeaderValue::from_str(&v).ok());
         let headers = response.headers_mut();
-        if let Some(csp) = csp {
-            headers.insert(header::CONTENT_SECURITY_POLICY, csp);
-        }
         headers.remove(header::CONTENT_LENGTH);
         headers.insert(CACHE_STATUS_HEADER, HeaderValue::from_static(cache_status));
         response
@@ -144,13 +139,6 @@ fn split_at(bytes: &Bytes, separator: &[u8]) -> Vec<Bytes> {
     parts
 }
 
-/// The `'nonce-…'` source of a CSP.
-fn csp_nonce(policy: &str) -> Option<&str> {
-    let start = policy.find("'nonce-")? + "'nonce-".len();
-    let len = policy[start..].find('\'')?;
-    Some(&policy[start..start + len]).filter(|n| n.len() >= 16)
-}
-
 /// The cache key of a request that may be served from the cache: a GET of a catalog page by a
 /// visitor without a session.
 fn cache_key(request: &Request) -> Option<String> {
@@ -159,20 +147,12 @@ fn cache_key(request: &Request) -> Option<String> {
         || path == "/search"
         || path.starts_with("/category/")
         || path.starts_with("/product/");
-    let has_session = request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .any(|c| c.trim_start().starts_with(COOKIE_NAME));
+    // Either name: a cookie the session layer would not read still means "not for the cache".
+    let has_session = carries_cookie(request.headers(), COOKIE_NAME)
+        || carries_cookie(request.headers(), SECURE_COOKIE_NAME);
     let key = request.uri().path_and_query()?.as_str();
     (request.method() == Method::GET && catalog_page && !has_session && key.len() <= MAX_CACHED_URL)
         .then(|| key.to_owned())
-}
-
-fn fresh_nonce() -> String {
-    leptos::nonce::Nonce::new().as_inner().to_string()
 }
 
 /// The middleware: serve a kept page, or render and maybe keep it.
@@ -181,18 +161,25 @@ pub async fn page_cache_layer(
     request: Request,
     next: Next,
 ) -> Response {
-    let Some(key) = cache_key(&request) else {
+    let (Some(key), Some(PageNonce(nonce))) = (
+        cache_key(&request),
+        request.extensions().get::<PageNonce>().cloned(),
+    ) else {
         return next.run(request).await;
     };
+    let nonce = nonce.as_inner().to_string();
     if let Some(page) = state.page_cache.pages.get(&key).await {
-        return page.answer(&fresh_nonce(), "hit");
+        metrics::counter!("storefront_cache_requests_total", "cache" => "pages", "result" => "hit")
+            .increment(1);
+        return page.answer(&nonce, "hit");
     }
-    match CachedPage::keep(next.run(request).await).await {
+    metrics::counter!("storefront_cache_requests_total", "cache" => "pages", "result" => "miss")
+        .increment(1);
+    match CachedPage::keep(next.run(request).await, &nonce).await {
         Ok(page) => {
             let page = Arc::new(page);
             state.page_cache.pages.insert(key, page.clone()).await;
-            // This render's own nonce is still fresh.
-            page.answer(&page.nonce, "miss")
+            page.answer(&nonce, "miss")
         }
         Err(response) => response,
     }
@@ -218,6 +205,7 @@ mod tests {
         );
         assert!(cache_key(&request("/", Some("theme=dark"))).is_some());
         assert!(cache_key(&request("/product/mug", Some("a=1; wix_session=x"))).is_none());
+        assert!(cache_key(&request("/", Some("__Host-wix_session=x"))).is_none());
         assert!(cache_key(&request("/cart", None)).is_none());
         assert!(cache_key(&request("/api/add_to_cart", None)).is_none());
         assert!(cache_key(&request(&format!("/search?q={}", "x".repeat(2000)), None)).is_none());
@@ -237,16 +225,21 @@ mod tests {
     }
 
     #[test]
-    fn the_nonce_is_found_in_the_policy() {
-        let policy = super::super::security::page_csp("abcdefghijklmnopqrstuv", "https://x", false);
-        assert_eq!(csp_nonce(&policy), Some("abcdefghijklmnopqrstuv"));
-        assert_eq!(csp_nonce("default-src 'none'"), None);
+    fn encoded_and_non_ascii_cookies_do_not_hide_a_session() {
+        // The cookie layer decodes names and reads UTF-8 headers; the cache must agree.
+        assert!(cache_key(&request("/", Some("wix%5Fsession=x"))).is_none());
+        let mut tricky = request("/", None);
+        tricky.headers_mut().insert(
+            header::COOKIE,
+            HeaderValue::from_bytes("lang=\u{e9}; wix_session=x".as_bytes()).expect("header"),
+        );
+        assert!(cache_key(&tricky).is_none());
     }
 
     #[tokio::test]
     async fn answers_carry_a_fresh_nonce_and_personal_answers_are_not_kept() {
         let nonce = "NONCEnonceNONCEnonce12";
-        let page = |cookie: bool| {
+        let page = |extra: Option<(header::HeaderName, &'static str)>| {
             let mut response =
                 Response::new(Body::from(format!("<script nonce=\"{nonce}\">x</script>")));
             let headers = response.headers_mut();
@@ -254,26 +247,23 @@ mod tests {
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("text/html; charset=utf-8"),
             );
-            headers.insert(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_str(&format!("script-src 'nonce-{nonce}'")).expect("header"),
-            );
-            if cookie {
-                headers.insert(
-                    header::SET_COOKIE,
-                    HeaderValue::from_static("wix_session=x"),
-                );
+            if let Some((name, value)) = extra {
+                headers.insert(name, HeaderValue::from_static(value));
             }
             response
         };
-        assert!(CachedPage::keep(page(true)).await.is_err(), "sets a cookie");
-        let kept = CachedPage::keep(page(false)).await.ok().expect("kept");
+        let cookie = Some((header::SET_COOKIE, "wix_session=x"));
+        assert!(
+            CachedPage::keep(page(cookie), nonce).await.is_err(),
+            "sets a cookie"
+        );
+        let private = Some((header::CACHE_CONTROL, "private, no-cache"));
+        assert!(
+            CachedPage::keep(page(private), nonce).await.is_err(),
+            "private"
+        );
+        let kept = CachedPage::keep(page(None), nonce).await.expect("kept");
         let answer = kept.answer("FRESHfreshFRESHfresh34", "hit");
-        let csp = answer.headers()[header::CONTENT_SECURITY_POLICY]
-            .to_str()
-            .expect("csp")
-            .to_owned();
-        assert_eq!(csp, "script-src 'nonce-FRESHfreshFRESHfresh34'");
         let body = axum::body::to_bytes(answer.into_body(), usize::MAX)
             .await
             .expect("body");

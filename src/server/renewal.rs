@@ -1,10 +1,15 @@
 //! Single-flight token renewal: concurrent requests that carry the same expired tokens cause
 //! one token call, and requests that arrive shortly after with the old cookie reuse its result.
+//! A failed renewal answers for the same tokens for [`FAILURE_MEMORY`], so an outage of the
+//! token endpoint costs one attempt per visitor every two seconds, not one per request.
 
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex},
+    time::Instant,
 };
+
+pub use super::shared_visitor::FAILURE_MEMORY;
 
 use tokio::sync::OnceCell;
 use wix_headless::{auth::TokenRefresh, Tokens, WixClient, WixError};
@@ -16,6 +21,8 @@ const REUSE_SECS: i64 = 60;
 struct Flight {
     started_at: i64,
     result: Arc<OnceCell<Result<TokenRefresh, WixError>>>,
+    /// When the renewal failed, if it did.
+    failed_at: Option<Instant>,
 }
 
 #[derive(Default)]
@@ -42,7 +49,7 @@ impl Renewals {
                 // A finished renewal is reused only while its tokens are still valid.
                 Some(Ok(TokenRefresh::Renewed(renewed))) => wix.is_valid(renewed),
                 Some(Ok(_)) => true,
-                Some(Err(_)) => false,
+                Some(Err(_)) => f.failed_at.is_some_and(|at| at.elapsed() < FAILURE_MEMORY),
                 None => true,
             });
             if !reusable {
@@ -51,6 +58,7 @@ impl Renewals {
                     Flight {
                         started_at: now,
                         result: Arc::new(OnceCell::new()),
+                        failed_at: None,
                     },
                 );
             }
@@ -61,13 +69,12 @@ impl Renewals {
         };
         let result = cell.get_or_init(|| wix.ensure_valid(tokens)).await.clone();
         if result.is_err() {
-            // Failures are not remembered: the next request tries again.
             let mut flights = self.flights.lock().unwrap_or_else(|e| e.into_inner());
-            if flights
-                .get(&key)
-                .is_some_and(|f| Arc::ptr_eq(&f.result, &cell))
+            if let Some(flight) = flights
+                .get_mut(&key)
+                .filter(|f| Arc::ptr_eq(&f.result, &cell) && f.failed_at.is_none())
             {
-                flights.remove(&key);
+                flight.failed_at = Some(Instant::now());
             }
         }
         result

@@ -1,44 +1,74 @@
 //! Router assembly: Leptos pages and server functions behind the session layer; static files
-//! and the 404 page beside it.
+//! and the 404 page beside them; the page cache and the page security layer around all of it.
 
-use axum::{middleware, Router};
-use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::OnceLock;
+
+use axum::{http::request::Parts, middleware, Router};
+use leptos::prelude::{provide_context, use_context};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_cookies::CookieManagerLayer;
-use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer, CompressionLevel};
+use tower_http::{
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer},
+    CompressionLevel,
+};
+use tracing::Level;
 
 use super::{
-    assets::asset_cache_headers, csrf::same_origin_only, page_cache::page_cache_layer, security,
-    server_fn_guard::server_fn_guard, session::session_layer, state::AppState,
+    assets::asset_cache_headers,
+    csrf::same_origin_only,
+    limits::limit_posts,
+    ops::deadline,
+    page_cache::page_cache_layer,
+    security::{self, page_security, PageNonce},
+    server_fn_guard::server_fn_guard,
+    session::session_layer,
+    state::AppState,
+    telemetry,
 };
 use crate::app::{shell, App};
 
 /// Largest request body accepted (server-function arguments, form posts).
 const MAX_REQUEST_BODY: usize = 64 * 1024;
 
+/// The app's routes, generated once per process. Generating them renders the app in a special
+/// mode that Leptos flags process-wide; doing it while other requests render (tests build a
+/// router per test) left those requests waiting forever.
+fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn build(state: AppState) -> Router {
-    let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            // Render with the nonce the security layer made for this response: the policy it
+            // sends names that one. (Replaces the nonce Leptos made for itself.)
+            let nonce = use_context::<Parts>()
+                .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
+            if let Some(PageNonce(nonce)) = nonce {
+                provide_context(nonce);
+            }
+        }
     };
     let options = state.leptos_options.clone();
-    let ceiling = if state.config.bench_ceiling {
-        super::bench::routes()
-    } else {
-        Router::new()
-    };
-    Router::new()
+    let app = Router::new()
         .merge(super::seo::routes())
-        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+        .merge(super::handoff::routes())
+        .leptos_routes_with_context(&state, routes(), context.clone(), move || {
             shell(options.clone())
         })
-        // Pages and server functions only: static files need no session. Cross-site posts are
-        // refused before any session work.
+        // Pages and server functions only: static files need no session.
         .route_layer(middleware::from_fn_with_state(state.clone(), session_layer))
+        // Every page and server function answers within the deadline (504 past it).
+        .route_layer(middleware::from_fn_with_state(state.clone(), deadline))
         // Server-function arguments are a few short fields: anything bigger is refused (413)
         // before it is read (and before any session work).
         .route_layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
+        // Cross-site posts are refused before any of that.
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             same_origin_only,
@@ -47,14 +77,6 @@ pub fn build(state: AppState) -> Router {
             state.clone(),
             server_fn_guard,
         ))
-        // Outermost: a kept page for a visitor without a session skips all of the above.
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            page_cache_layer,
-        ))
-        // The benchmark's ceiling: bytes from memory past none of the page layers, only the
-        // ones every response passes (headers, compression).
-        .merge(ceiling)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
@@ -64,7 +86,43 @@ pub fn build(state: AppState) -> Router {
             asset_cache_headers,
         ))
         .layer(CookieManagerLayer::new())
+        // Outside the cookie layer: it sees the Set-Cookie and Cache-Control a response really
+        // leaves with, and decides "no session" from the cookies as that layer reads them.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            page_cache_layer,
+        ))
+        // Every request's client address is known to handlers; posts past the limit stop here.
+        .layer(middleware::from_fn_with_state(state.clone(), limit_posts))
+        // Outermost of the page layers: the nonce exists before anything renders or is served
+        // from the cache, and every HTML answer leaves with the policy naming it.
+        .layer(middleware::from_fn_with_state(
+            state.csp_sources.clone(),
+            page_security,
+        ));
+    // The benchmark's ceiling: bytes from memory past none of the page layers, only the ones
+    // every response passes (headers, compression).
+    let ceiling = if state.config.bench_ceiling {
+        super::bench::routes()
+    } else {
+        Router::new()
+    };
+    let (set_request_id, propagate_request_id) = telemetry::request_id_layers();
+    app.merge(ceiling)
+        // Liveness and readiness: past none of the page layers.
+        .merge(super::ops::routes())
         .layer(security::layers())
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
+        .layer(middleware::from_fn(telemetry::http_metrics))
+        // Outermost: a request id (taken or made) on every log line and on the response.
+        .layer(propagate_request_id)
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(telemetry::request_span)
+                .on_response(DefaultOnResponse::new().level(Level::INFO))
+                .on_failure(DefaultOnFailure::new().level(Level::ERROR)),
+        )
+        .layer(set_request_id)
+        .layer(middleware::from_fn(telemetry::sanitise_request_id))
         .with_state(state)
 }

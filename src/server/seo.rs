@@ -6,6 +6,7 @@ use wix_headless::catalog::{ProductQuery, ProductSearch};
 
 use super::{
     catalog::{categories_with, walk_catalog},
+    catalog_cache::cached,
     session::Session,
     state::AppState,
 };
@@ -70,23 +71,40 @@ async fn pages(State(state): State<AppState>) -> impl IntoResponse {
     xml(urlset(urls))
 }
 
-/// Every product, 100 per Wix call, following `cursors.next` to the end (bounded).
+/// Every product, 100 per Wix call, following the cursors to the end: at most 50,000 URLs, the
+/// sitemap protocol's limit per file. Built once per catalog TTL (concurrent requests share the
+/// walk), so crawlers hammering it cost Wix nothing more.
 async fn products(State(state): State<AppState>) -> impl IntoResponse {
-    const MAX_PAGES: usize = 500; // 50,000 URLs: the sitemap protocol's limit per file
-    let base = state.config.public_url.clone();
-    let mut slugs = Vec::new();
-    let first = ProductSearch::first(ProductQuery::new(), 100);
-    // A sitemap of what could be read beats none: a failure ends it early.
-    let walked = walk_catalog(&state, first, MAX_PAGES, |page| {
-        slugs.extend(page.products.into_iter().map(|p| p.slug))
+    const MAX_PAGES: usize = 500;
+    let built = cached(&state.catalog_cache.sitemaps, "products".into(), async {
+        let base = state.config.public_url.clone();
+        let mut slugs = Vec::new();
+        let first = ProductSearch::first(ProductQuery::new(), 100);
+        let walked = walk_catalog(&state, first, MAX_PAGES, |page| {
+            slugs.extend(page.products.into_iter().map(|p| p.slug))
+        })
+        .await;
+        let body = urlset(
+            slugs
+                .into_iter()
+                .map(|slug| format!("{base}/product/{slug}")),
+        );
+        match walked {
+            Ok(()) => Ok(body),
+            // A sitemap of what could be read beats none, but it is not kept.
+            Err(error) => Err(PartialSitemap(body, error)),
+        }
     })
     .await;
-    if let Err(error) = walked {
-        tracing::warn!(%error, "sitemap cut short");
+    match built {
+        Ok(body) => xml(body),
+        Err(PartialSitemap(body, error)) => {
+            tracing::warn!(%error, "sitemap cut short");
+            xml(body)
+        }
     }
-    xml(urlset(
-        slugs
-            .into_iter()
-            .map(|slug| format!("{base}/product/{slug}")),
-    ))
 }
+
+/// What was read of the catalog before a failure ended the walk.
+#[derive(Clone)]
+struct PartialSitemap(String, wix_headless::WixError);

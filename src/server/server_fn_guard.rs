@@ -25,6 +25,16 @@ fn error_status(body: &[u8]) -> StatusCode {
         .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
+/// `Retry-After` for an error that names a wait.
+fn retry_after(body: &[u8]) -> Option<HeaderValue> {
+    match serde_json::from_slice::<StoreError>(body).ok()? {
+        StoreError::TooManyRequests { retry_after_secs } => {
+            HeaderValue::from_str(&retry_after_secs.to_string()).ok()
+        }
+        _ => None,
+    }
+}
+
 /// Whether a redirect target stays on this site.
 fn is_local(location: &str, public_url: &str) -> bool {
     (location.starts_with('/') && !location.starts_with("//") && !location.contains('\\'))
@@ -71,6 +81,9 @@ pub async fn server_fn_guard(
         .await
         .unwrap_or_default();
     parts.status = error_status(&bytes);
+    if let Some(wait) = retry_after(&bytes) {
+        parts.headers.insert(header::RETRY_AFTER, wait);
+    }
     Response::from_parts(parts, Body::from(bytes))
 }
 

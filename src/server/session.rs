@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::{
     extract::{Request, State},
-    http::{header, HeaderValue},
+    http::{header, HeaderMap, HeaderValue},
     middleware::Next,
     response::Response,
 };
@@ -17,9 +17,35 @@ use serde::{Deserialize, Serialize};
 use tower_cookies::{cookie::SameSite, Cookie, Cookies, Key};
 use wix_headless::{auth::TokenRefresh, TokenRole, Tokens, WixError};
 
-use super::state::AppState;
+use super::{config::SessionSecrets, state::AppState};
 
+/// The cookie's name over plain http (development on localhost).
 pub const COOKIE_NAME: &str = "wix_session";
+/// Its name when cookies are `Secure`: the `__Host-` prefix makes browsers refuse it unless it
+/// was set over https, for this host only (no `Domain`), on `/`.
+pub const SECURE_COOKIE_NAME: &str = "__Host-wix_session";
+
+/// The session cookie's name for this deployment.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_COOKIE_NAME
+    } else {
+        COOKIE_NAME
+    }
+}
+
+/// Whether a request carries a cookie named `name`, read exactly as the cookie layer reads it
+/// (tower-cookies: each `Cookie` header as UTF-8, split at `;`, names percent-decoded), so
+/// that every layer agrees on who has a session.
+pub fn carries_cookie(headers: &HeaderMap, name: &str) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| std::str::from_utf8(value.as_bytes()).ok())
+        .flat_map(|text| text.split(';'))
+        .filter_map(|pair| Cookie::parse_encoded(pair.to_owned()).ok())
+        .any(|cookie| cookie.name() == name)
+}
 /// Visitors keep their cart for 30 days of inactivity.
 const VISITOR_MAX_AGE_SECS: i64 = 30 * 24 * 3600;
 /// Members are signed in for less long: their session carries an account, not just a cart.
@@ -91,11 +117,76 @@ impl Session {
     }
 }
 
-/// Derives the 64-byte cookie key from the configured secret.
+/// The keys cookies are sealed with: the current one, and older ones still read.
+#[derive(Clone)]
+pub struct CookieKeys {
+    pub current: Key,
+    pub previous: Vec<Key>,
+}
+
+impl CookieKeys {
+    pub fn new(secrets: &SessionSecrets) -> Self {
+        Self {
+            current: cookie_key(secrets.current.expose()),
+            previous: secrets
+                .previous
+                .iter()
+                .map(|s| cookie_key(s.expose()))
+                .collect(),
+        }
+    }
+}
+
+/// What the cookie key is for: a secret shared with another use yields other keys.
+const KEY_PURPOSE: &[u8] = b"wix-storefront/session-cookie/v1";
+
+/// Derives the 64-byte cookie key (encryption and signing) from a secret with HKDF-SHA256 and a
+/// purpose label.
 pub fn cookie_key(secret: &str) -> Key {
-    use sha2::{Digest, Sha512};
-    let digest = Sha512::digest(secret.as_bytes());
-    Key::from(digest.as_slice())
+    let kdf = hkdf::Hkdf::<sha2::Sha256>::new(None, secret.as_bytes());
+    let mut key = [0u8; 64];
+    // 64 bytes is far below HKDF-SHA256's limit of 8160, so this cannot fail.
+    if kdf.expand(KEY_PURPOSE, &mut key).is_err() {
+        unreachable!("64 bytes is a valid HKDF-SHA256 output length");
+    }
+    Key::from(&key)
+}
+
+/// The longest a session lives without being re-issued, checked on the server from `issuedAt`
+/// (the browser's `Max-Age` alone is not trusted).
+fn max_age(role: TokenRole) -> i64 {
+    match role {
+        TokenRole::Member => MEMBER_MAX_AGE_SECS,
+        TokenRole::Visitor | TokenRole::None => VISITOR_MAX_AGE_SECS,
+    }
+}
+
+/// Clock skew tolerated for an `issuedAt` in the future.
+const FUTURE_SKEW_SECS: i64 = 300;
+
+/// Opens the session cookie: with the current key, else with an older one (then it is
+/// re-sealed). `None` for a cookie that no key opens, that is malformed, or that has expired.
+fn open(
+    cookies: &Cookies,
+    name: &str,
+    keys: &CookieKeys,
+    client_id: &str,
+    now: i64,
+) -> Option<(CookiePayload, bool)> {
+    let read = |key: &Key| {
+        cookies
+            .private(key)
+            .get(name)
+            .and_then(|c| serde_json::from_str::<CookiePayload>(c.value()).ok())
+    };
+    let (payload, stale_key) = match read(&keys.current) {
+        Some(payload) => (payload, false),
+        None => (keys.previous.iter().find_map(read)?, true),
+    };
+    let age = now - payload.issued_at;
+    let fresh = age <= max_age(payload.tokens.refresh_token.role) && age >= -FUTURE_SKEW_SECS;
+    (payload.client_id == client_id && payload.tokens.has_refresh_token() && fresh)
+        .then_some((payload, stale_key))
 }
 
 /// The middleware: read, validate and renew, run the handler, write back.
@@ -105,19 +196,23 @@ pub async fn session_layer(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let jar = cookies.private(&state.cookie_key);
-    let present = cookies.get(COOKIE_NAME).is_some();
-    let payload = jar
-        .get(COOKIE_NAME)
-        .and_then(|c| serde_json::from_str::<CookiePayload>(c.value()).ok())
-        .filter(|p| p.client_id == state.wix.client_id() && p.tokens.has_refresh_token());
+    let name = cookie_name(state.config.secure_cookies);
+    let present = cookies.get(name).is_some();
     let now = state.wix.now();
-    let session = match payload {
-        // A tampered, truncated, foreign or malformed cookie: start afresh, and drop it.
+    let opened = open(
+        &cookies,
+        name,
+        &state.cookie_keys,
+        state.wix.client_id(),
+        now,
+    );
+    let session = match opened {
+        // A tampered, truncated, foreign, expired or malformed cookie: start afresh, drop it.
         None if present => Session::new(None, CookieChange::Remove),
         None => Session::anonymous(),
-        Some(payload) => {
-            let stale = now - payload.issued_at > REISSUE_AFTER_SECS;
+        Some((payload, stale_key)) => {
+            // Re-sealed when an older key opened it, and once a day to slide its expiry.
+            let stale = stale_key || now - payload.issued_at > REISSUE_AFTER_SECS;
             let session = Session::new(
                 Some(payload.tokens.clone()),
                 if stale {
@@ -164,25 +259,23 @@ pub async fn session_layer(
     match session.change() {
         CookieChange::Keep => {}
         CookieChange::Remove => {
-            let mut cookie = Cookie::from(COOKIE_NAME);
+            let mut cookie = Cookie::from(name);
             cookie.set_path("/");
+            cookie.set_secure(state.config.secure_cookies);
             cookies.remove(cookie);
         }
         CookieChange::Write => {
             if let Some(tokens) = session.tokens() {
-                let max_age = match tokens.refresh_token.role {
-                    TokenRole::Member => MEMBER_MAX_AGE_SECS,
-                    TokenRole::Visitor | TokenRole::None => VISITOR_MAX_AGE_SECS,
-                };
+                let max_age = max_age(tokens.refresh_token.role);
                 let payload = CookiePayload {
                     client_id: state.wix.client_id().to_owned(),
                     tokens,
                     issued_at: now,
                 };
                 match serde_json::to_string(&payload) {
-                    Ok(value) => {
-                        jar.add(session_cookie(value, state.config.secure_cookies, max_age))
-                    }
+                    Ok(value) => cookies
+                        .private(&state.cookie_keys.current)
+                        .add(session_cookie(value, state.config.secure_cookies, max_age)),
                     Err(error) => tracing::error!(%error, "cannot serialise the session"),
                 }
             }
@@ -192,7 +285,7 @@ pub async fn session_layer(
 }
 
 fn session_cookie(value: String, secure: bool, max_age_secs: i64) -> Cookie<'static> {
-    let mut cookie = Cookie::new(COOKIE_NAME, value);
+    let mut cookie = Cookie::new(cookie_name(secure), value);
     cookie.set_http_only(true);
     cookie.set_same_site(SameSite::Lax);
     cookie.set_path("/");
@@ -231,16 +324,62 @@ mod tests {
             true,
             VISITOR_MAX_AGE_SECS,
         ));
-        let header = jar.get(COOKIE_NAME).expect("added").to_string();
+        let header = jar.get(SECURE_COOKIE_NAME).expect("added").to_string();
         assert!(
             header.len() < 4096,
             "Set-Cookie would be {} bytes",
             header.len()
         );
         assert!(
-            header.contains("HttpOnly")
+            header.starts_with("__Host-wix_session=")
+                && header.contains("HttpOnly")
                 && header.contains("SameSite=Lax")
                 && header.contains("Secure")
+                && header.contains("Path=/")
+                && !header.contains("Domain")
         );
+    }
+
+    #[test]
+    fn keys_come_from_hkdf_with_a_purpose() {
+        use sha2::{Digest, Sha512};
+        let secret = "0123456789abcdef0123456789abcdef";
+        let key = cookie_key(secret);
+        assert_eq!(key.master(), cookie_key(secret).master(), "deterministic");
+        assert_ne!(
+            key.master(),
+            cookie_key("another-secret-another-secret-0000").master()
+        );
+        // Not the plain digest the key used to be.
+        assert_ne!(
+            key.master(),
+            Key::from(Sha512::digest(secret.as_bytes()).as_slice()).master()
+        );
+    }
+
+    #[test]
+    fn every_layer_reads_cookie_names_alike() {
+        let headers = |value: &[u8]| {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                header::COOKIE,
+                HeaderValue::from_bytes(value).expect("header"),
+            );
+            headers
+        };
+        assert!(carries_cookie(&headers(b"a=1; wix_session=x"), COOKIE_NAME));
+        assert!(
+            carries_cookie(&headers(b"wix%5Fsession=x"), COOKIE_NAME),
+            "encoded name"
+        );
+        assert!(
+            carries_cookie(
+                &headers("lang=\u{e9}; wix_session=x".as_bytes()),
+                COOKIE_NAME
+            ),
+            "beside a non-ASCII cookie"
+        );
+        assert!(!carries_cookie(&headers(b"theme=dark"), COOKIE_NAME));
+        assert!(!carries_cookie(&headers(b"xwix_session=1"), COOKIE_NAME));
     }
 }

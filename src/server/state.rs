@@ -4,12 +4,19 @@ use std::{sync::Arc, time::Duration};
 
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
-use tower_cookies::Key;
 use wix_headless::WixClient;
 
 use super::{
-    catalog_cache::CatalogCache, config::Config, page_cache::PageCache, renewal::Renewals,
-    session::cookie_key, shared_visitor::SharedVisitor,
+    catalog_cache::CatalogCache,
+    config::{Config, SessionSecrets},
+    handoff::HandoffKey,
+    limits::Limits,
+    ops::Draining,
+    page_cache::PageCache,
+    renewal::Renewals,
+    security::CspSources,
+    session::CookieKeys,
+    shared_visitor::SharedVisitor,
 };
 
 #[derive(Clone)]
@@ -17,11 +24,16 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub config: Arc<Config>,
     pub wix: WixClient,
-    pub cookie_key: Key,
+    pub cookie_keys: CookieKeys,
     pub renewals: Arc<Renewals>,
     pub shared_visitor: Arc<SharedVisitor>,
     pub catalog_cache: Arc<CatalogCache>,
     pub page_cache: Arc<PageCache>,
+    pub csp_sources: Arc<CspSources>,
+    pub limits: Arc<Limits>,
+    pub handoff_key: HandoffKey,
+    /// Set on SIGTERM: readiness fails while in-flight requests finish.
+    pub draining: Draining,
 }
 
 impl AppState {
@@ -29,20 +41,38 @@ impl AppState {
         leptos_options: LeptosOptions,
         config: Config,
         wix: WixClient,
-        session_secret: &str,
+        secrets: &SessionSecrets,
     ) -> Self {
         let ttl = Duration::from_secs(config.catalog_cache_ttl_secs);
         let catalog_cache = CatalogCache::new(ttl, config.catalog_cache_bytes);
         let page_cache = PageCache::new(ttl, config.catalog_cache_bytes);
+        let base = &wix.config().base_url;
+        let csp_sources = CspSources {
+            insecure_wix_origin: base
+                .starts_with("http://")
+                .then(|| base.splitn(4, '/').take(3).collect::<Vec<_>>().join("/")),
+            hosted_origins: config.hosted_origins.clone(),
+            live_reload: config.development,
+            hsts: config.secure_cookies,
+        };
+        let limits = Arc::new(Limits::new(
+            config.posts_per_second,
+            config.new_visitors_per_minute,
+            config.trusted_proxy_header.clone(),
+        ));
         Self {
             leptos_options,
-            cookie_key: cookie_key(session_secret),
+            cookie_keys: CookieKeys::new(secrets),
+            handoff_key: HandoffKey::new(secrets.current.expose()),
             config: Arc::new(config),
             wix,
             renewals: Default::default(),
             shared_visitor: Default::default(),
             catalog_cache: Arc::new(catalog_cache),
             page_cache: Arc::new(page_cache),
+            csp_sources: Arc::new(csp_sources),
+            limits,
+            draining: Draining::default(),
         }
     }
 }

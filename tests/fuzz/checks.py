@@ -85,14 +85,23 @@ def is_local(location: str, origin: str) -> bool:
             and not any(ord(c) < 0x20 or ord(c) == 0x7F for c in location))
 
 
+# The header badge as the page renders it for a visitor with a cart.
+CART_BADGE = re.compile(rb"(\d+) items? in cart")
+
+
 def problems(request: Request, response: Response, slow: float, origin: str) -> list[tuple[str, str]]:
     """Every rule the answer breaks, as `(kind, detail)`."""
     if response.status is None:
         return [("no answer", response.error or "")]
     status, found = response.status, []
+    # The store's abuse limits may answer any request 429, if they say when to come back.
+    limited = status == 429 and response.header("retry-after") is not None
     if status >= 500:
         found.append(("5xx", f"{status}: {response.body[:160]!r}"))
-    elif request.expect is not None and status not in request.expect and not refused_by_http(request, status):
+    elif status == 429 and not limited:
+        found.append(("429 without Retry-After", f"{response.body[:160]!r}"))
+    elif (request.expect is not None and status not in request.expect and not limited
+          and not refused_by_http(request, status)):
         found.append(("unexpected status", f"{status}, expected {sorted(request.expect)}"))
     if response.elapsed > slow:
         found.append(("slow", f"{response.elapsed:.2f} s"))
@@ -103,12 +112,31 @@ def problems(request: Request, response: Response, slow: float, origin: str) -> 
             json.loads(response.body)
         except ValueError as error:
             found.append(("bad JSON", str(error)))
-    if request.fresh_session and status < 500 and not any(
+    if request.fresh_session and status < 500 and not limited and not any(
             c.startswith("wix_session=") for c in response.all("set-cookie")):
         found.append(("tampered session kept", "a tampered wix_session was neither removed nor replaced"))
     location = response.header("location")
     if request.local_redirect and location is not None and not is_local(location, origin):
         found.append(("off-site redirect", f"location: {location!r}"))
+    found += privacy_problems(request, response)
+    if request.same_origin and status == 403:
+        found.append(("same-origin call refused", f"403 for Sec-Fetch-Site "
+                      f"{dict(request.headers).get('sec-fetch-site')!r} without Origin or Referer"))
+    return found
+
+
+def privacy_problems(request: Request, response: Response) -> list[tuple[str, str]]:
+    """A page for one visitor must never reach another through the shared page cache. (The
+    shrinker drops headers: a request that lost its cookie no longer tests the first rule.)"""
+    found = []
+    cached = response.header("x-page-cache")
+    if request.session_page and request.has_header("cookie") and cached is not None:
+        found.append(("session page cached", f"x-page-cache: {cached} on a page sent with a session"))
+    if request.anonymous_page and response.status == 200 and not request.has_header("cookie"):
+        shown = [int(n) for n in CART_BADGE.findall(response.body) if int(n) > 0]
+        if shown and not response.header("content-encoding"):
+            found.append(("another visitor's cart shown",
+                          f"'{shown[0]} items in cart' on a page sent without a cookie (x-page-cache: {cached})"))
     return found
 
 

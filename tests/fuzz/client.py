@@ -1,4 +1,4 @@
-"""Raw HTTP/1.1 requests and a minimal cookie jar.
+"""Raw HTTP/1.1 requests, and the shared cookie jar fed with their answers.
 
 Requests are written to the socket byte for byte (so paths, header values and bodies can be
 anything, valid or not) and the answer is parsed with `http.client.HTTPResponse`. Every request
@@ -15,6 +15,8 @@ import socket
 import time
 from dataclasses import dataclass, field, replace
 
+from support.harness import CookieJar
+
 
 @dataclass
 class Request:
@@ -30,6 +32,13 @@ class Request:
     fresh_session: bool = False
     # A cart action: any `location` must stay on this site.
     local_redirect: bool = False
+    # Carries a real session: the page rendered for it must neither come from nor go into the
+    # shared page cache (no `x-page-cache`).
+    session_page: bool = False
+    # Sent without a cookie: the page must not show anyone's cart ("2 items in cart").
+    anonymous_page: bool = False
+    # Marked same-origin by the browser (`Sec-Fetch-Site`): the CSRF layer must let it pass.
+    same_origin: bool = False
     note: str = ""
 
     def with_(self, **changes) -> Request:
@@ -52,13 +61,18 @@ class Request:
         lines = [f"{self.method} ".encode() + self.target + b" HTTP/1.1", b"host: " + host.encode()]
         lines += [name.encode("latin-1") + b": " + value for name, value in self.headers]
         names = {name.lower() for name, _ in self.headers}
-        if "content-length" not in names and (self.body or self.method in ("POST", "PUT")):
+        # A chunked body (already encoded) or a stated length is sent as the case made it.
+        framed = {"content-length", "transfer-encoding"} & names
+        if not framed and (self.body or self.method in ("POST", "PUT")):
             lines.append(b"content-length: %d" % len(self.body))
         lines.append(b"connection: close")
         return b"\r\n".join(lines) + b"\r\n\r\n" + self.body
 
     def size(self) -> int:
         return len(self.target) + sum(len(v) for _, v in self.headers) + len(self.body)
+
+    def has_header(self, name: str) -> bool:
+        return any(key.lower() == name for key, _ in self.headers)
 
 
 @dataclass
@@ -103,25 +117,14 @@ def send(address: tuple[str, int], request: Request, timeout: float) -> Response
         return Response(answer.status, answer.getheaders(), body, time.monotonic() - start)
 
 
-class Jar:
-    """The cookies one simulated browser holds (no domains or expiry: one host, one run)."""
-
-    def __init__(self, cookies: dict[str, str] | None = None):
-        self.cookies = dict(cookies or {})
+class Jar(CookieJar):
+    """The shared cookie jar, fed with this client's answers and giving its raw header lines."""
 
     def update(self, response: Response) -> None:
-        for line in response.all("set-cookie"):
-            pair, _, attributes = line.partition(";")
-            name, _, value = pair.strip().partition("=")
-            if "max-age=0" in attributes.lower().replace(" ", ""):
-                self.cookies.pop(name, None)
-            else:
-                self.cookies[name] = value
+        self.receive(response.all("set-cookie"))
 
     def headers(self) -> list[tuple[str, bytes]]:
-        if not self.cookies:
-            return []
-        return [("cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items()).encode("latin-1"))]
+        return [("cookie", self.header().encode("latin-1"))] if self.cookies else []
 
 
 def abbreviate(data: bytes, limit: int = 240) -> str:

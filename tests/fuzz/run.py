@@ -31,7 +31,8 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-sys.dont_write_bytecode = True  # keep tests/fuzz free of __pycache__
+sys.dont_write_bytecode = True  # keep tests/ free of __pycache__
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # the shared harness: tests/support
 from checks import Failure, FailureClass, problems, signature  # noqa: E402
 from client import Request, Response, abbreviate, describe, send  # noqa: E402
 from discover import SERVER_FNS, Context, Discovery  # noqa: E402
@@ -138,6 +139,12 @@ class Fuzzer:
             self.checked["tampered session dropped"] += 1
         if request.local_redirect and response.header("location"):
             self.checked["redirect stays on the site"] += 1
+        if request.session_page:
+            self.checked["session page not cached"] += 1
+        if request.anonymous_page:
+            self.checked["no cart on an anonymous page"] += 1
+        if request.same_origin:
+            self.checked["same-origin call not refused"] += 1
 
     def record(self, kind: str, detail: str, case: int, target: str, request: Request,
                response: Response | None) -> None:

@@ -11,6 +11,7 @@ import random
 import re
 import string
 from typing import Callable
+from urllib.parse import quote, urlencode
 
 import values as v
 from client import Jar, Request, Response
@@ -25,6 +26,8 @@ NOTICES = ["added", "partly-added", "not-added", "invalid-quantity", "store-unav
 CART_ACTIONS = {"add_to_cart", "update_quantity", "remove_line"}
 B64 = string.ascii_letters + string.digits + "+/"
 FORM = b"application/x-www-form-urlencoded"
+# A page, or a refusal of what the request asked for; never a 5xx or a redirect.
+PAGE_OR_REFUSED = frozenset({200} | set(range(400, 500)))
 # Browsers' `Origin` for another site; the CSRF layer must refuse these with 403.
 FOREIGN_ORIGINS = ["http://evil.example", "https://127.0.0.1:{port}", "http://127.0.0.1:1",
                    "http://127.0.0.1:{port}.evil.example", "http://localhost.evil.example:{port}",
@@ -73,6 +76,11 @@ def cart_body(rng: random.Random, ctx: Context) -> bytes:
 def purchasable(rng: random.Random, ctx: Context):
     choices = [p for p in ctx.products if p.variant_id or not p.options] or ctx.products
     return rng.choice(choices)
+
+
+def form(fields: list[tuple[str, str]]) -> bytes:
+    """A form body as a browser encodes it (serde_qs brackets left as they are)."""
+    return urlencode(fields, safe="[]").encode()
 
 
 def fn_request(ctx: Context, fn: str, body: bytes, accept: bytes = b"application/json",
@@ -187,7 +195,49 @@ def cookie_destination(rng: random.Random, ctx: Context) -> Request:
     return fn_request(ctx, fn, body, expect=frozenset({200}))
 
 
+def disguised_session(rng: random.Random, real: bytes) -> tuple[bytes, str]:
+    """A `cookie` header carrying the real session `real` as the cookie layer still reads it (it
+    percent-decodes names and reads UTF-8 headers) but a stricter reader would not; and how."""
+    other = rng.choice(["lang=café", "city=Zürich", "name=日本", "basket=🛒"]).encode()
+    shape = rng.choice(["encoded name", "encoded name, lower-case hex", "name all encoded",
+                        "UTF-8 cookie before it", "UTF-8 cookie after it", "UTF-8 cookie and encoded name"])
+    return {
+        "encoded name": b"wix%5Fsession=" + real,
+        "encoded name, lower-case hex": b"wix%5fsession=" + real,
+        "name all encoded": b"%77%69%78%5F%73%65%73%73%69%6F%6E=" + real,
+        "UTF-8 cookie before it": other + b"; wix_session=" + real,
+        "UTF-8 cookie after it": b"wix_session=" + real + b"; " + other,
+        "UTF-8 cookie and encoded name": other + b"; wix%5Fsession=" + real,
+    }[shape], shape
+
+
+def catalog_page(rng: random.Random, ctx: Context) -> str:
+    """A page the shared page cache may keep for visitors without a session; often one it does
+    not hold yet (a query or variant not asked for lately)."""
+    product = rng.choice(ctx.products)
+    variant = "&".join(f"{name}={rng.choice(choices)}" for name, choices in product.options.items())
+    return rng.choice(["/", "/search", f"/search?q={rng.choice(ctx.words)}",
+                       f"/search?q={rng.choice(ctx.words)}&sort={rng.choice(PAGE_SORTS)}",
+                       f"/product/{product.slug}", f"/product/{product.slug}?{quote(variant, safe='=&')}".rstrip("?"),
+                       f"/category/{rng.choice(ctx.categories)}"])
+
+
+def disguised_session_visit(rng: random.Random, ctx: Context, send: Send) -> None:
+    """A catalog page for a real session in a disguised cookie header, then the same page without
+    a cookie. The first is the visitor's own page: the shared page cache must neither answer it
+    nor keep it. The second must then show no cart."""
+    cookie, how = disguised_session(rng, rng.choice(ctx.sessions).encode())
+    path = catalog_page(rng, ctx).encode()
+    send(Request("GET", path, [("cookie", cookie)], expect=frozenset({200}), page=True,
+                 session_page=True, note=f"session cookie: {how}"))
+    send(Request("GET", path, expect=frozenset({200}), page=True, anonymous_page=True,
+                 note="the same page without a cookie, after a session's visit"))
+
+
 def case_cookie(rng: random.Random, ctx: Context, send: Send) -> None:
+    if rng.random() < 0.2:
+        disguised_session_visit(rng, ctx, send)
+        return
     value, how, invalid = session_value(rng, ctx)
     headers, shape, exact = cookie_headers(rng, ctx, value)
     request = cookie_destination(rng, ctx)
@@ -291,9 +341,21 @@ def query_method(rng: random.Random, ctx: Context) -> Request:
                    note=f"{method} on a page")
 
 
+def query_cursor(rng: random.Random, ctx: Context) -> Request:
+    """A listing at a cursor the emulator never made (an offset of 2^64 - 1, a negative or float
+    one, another kind, garbage): the store shows the first page (200) or refuses it (4xx)."""
+    value, what = v.crafted_cursor(rng, ctx.cursors)
+    query = f"cursor={value}"
+    if rng.random() < 0.3:
+        query = f"q={rng.choice(ctx.words)}&{query}"
+    path = "/search" if rng.random() < 0.8 else f"/category/{rng.choice(ctx.categories)}"
+    return Request("GET", target_bytes(path, query.encode()), expect=PAGE_OR_REFUSED, page=True,
+                   note=f"crafted cursor: {what}")
+
+
 def case_query(rng: random.Random, ctx: Context, send: Send) -> None:
-    build = rng.choices([query_search, query_category, query_product, query_path, query_method],
-                        weights=[35, 20, 25, 15, 5])[0]
+    build = rng.choices([query_search, query_category, query_product, query_path, query_method, query_cursor],
+                        weights=[35, 20, 25, 15, 5, 12])[0]
     request = build(rng, ctx)
     send(request.with_(headers=request.headers + page_headers(rng)))
 
@@ -397,8 +459,9 @@ def fn_headers(rng: random.Random, ctx: Context) -> tuple[list[tuple[str, bytes]
         origin = [("origin", f"http://localhost:{port}".encode())]
     elif roll < 0.81:
         origin = [("referer", f"{ctx.public_url}/product/x".encode())]
-    elif roll < 0.83:
+    elif roll < 0.83:  # `null`: a sandboxed frame or a `data:` page, so another site
         origin = [("origin", rng.choice([b"null", b"\xff\xfe", b""]))]
+        foreign = origin[0][1] == b"null"
     elif roll < 0.85:  # our origin with a foreign referer passes the CSRF layer
         origin = [("origin", ctx.public_url.encode()), ("referer", b"https://evil.example/page")]
     else:
@@ -428,14 +491,77 @@ def fn_path(rng: random.Random, ctx: Context, fn: str) -> tuple[bytes, bool]:
     return near.encode(), near.startswith(path + "?")
 
 
-def case_serverfn(rng: random.Random, ctx: Context, send: Send) -> None:
+def fuzzed_call(rng: random.Random, ctx: Context) -> Request:
     fn = rng.choice(sorted(ctx.fns))
     body, how = fn_body(rng, ctx, fn)
     headers, foreign, origin = fn_headers(rng, ctx)
     path, routed = fn_path(rng, ctx, fn)
     # Only routed requests meet the CSRF layer; a near-miss path is a 404 whoever sends it.
-    send(Request("POST", path, headers, body, expect=frozenset({403}) if foreign and routed else None,
-                 local_redirect=fn in CART_ACTIONS, note=f"{fn}: {how}; {origin}"))
+    return Request("POST", path, headers, body, expect=frozenset({403}) if foreign and routed else None,
+                   local_redirect=fn in CART_ACTIONS, note=f"{fn}: {how}; {origin}")
+
+
+def browser_marked_call(rng: random.Random, ctx: Context) -> Request:
+    """A call with the headers a browser adds to say where it comes from. `Origin: null` (a
+    sandboxed frame, a `data:` page) and a `Sec-Fetch-Site` other than `same-origin` or `none`
+    are another site: 403, whatever else the request says. `Sec-Fetch-Site: same-origin` alone,
+    without Origin or Referer, is the store's own page: not refused."""
+    fn = rng.choice(sorted(ctx.fns))
+    ours = ctx.public_url.encode()
+    kind = rng.choice(["null origin", "cross-site fetch", "same-origin fetch"])
+    if kind == "null origin":
+        marks = [("origin", b"null")] + rng.choice([[], [("sec-fetch-site", b"same-origin")],
+                                                   [("referer", ours + b"/cart")]])
+    elif kind == "cross-site fetch":
+        site = rng.choice([b"cross-site", b"Cross-Site", b" cross-site ", b"same-site"])
+        marks = [("sec-fetch-site", site)] + rng.choice([[], [("origin", ours)], [("referer", ours + b"/")]])
+    else:
+        marks = [("sec-fetch-site", rng.choice([b"same-origin", b"none"]))]
+    rng.shuffle(marks)
+    accept = rng.choice([b"application/json", b"text/html"])
+    headers = marks + [("content-type", FORM), ("accept", accept)]
+    if rng.random() < 0.5:
+        headers.append(("cookie", b"wix_session=" + rng.choice(ctx.sessions).encode()))
+    body = form(valid_fields(rng, ctx, fn))
+    refused = kind != "same-origin fetch"
+    return Request("POST", ctx.fns[fn].encode(), headers, body, expect=frozenset({403}) if refused else None,
+                   same_origin=not refused, local_redirect=fn in CART_ACTIONS,
+                   note=f"{fn}: {kind} ({', '.join(f'{k}: {v.decode()}' for k, v in marks)})")
+
+
+def oversized_call(rng: random.Random, ctx: Context) -> Request:
+    """Arguments of 70 KB to 2 MB from our own page: the body limit (64 KB) refuses them before
+    they are read, 413, or the framework gives 400; never 5xx. "stated" sends a `content-length`
+    of that size and only its first kilobyte: an answer must come without waiting for the rest."""
+    fn = rng.choice(sorted(ctx.fns))
+    size = int(70_000 * (2_097_152 / 70_000) ** rng.random())  # as many below 300 KB as above
+    shape = rng.choice(["one field", "many fields", "noise", "JSON", "chunked", "stated"])
+    content_type, extra = FORM, []
+    fields = form(valid_fields(rng, ctx, fn))
+    if shape == "many fields":
+        body = b"&".join(b"f%d=%d" % (i, i) for i in range(size // 12))
+    elif shape == "noise":
+        body = rng.randbytes(size)
+    elif shape == "JSON":
+        content_type = b"application/json"
+        body = json.dumps({"query": {"q": "x" * size}}).encode()
+    else:
+        body = fields + b"&x=" + b"9" * (size - len(fields))
+    if shape == "chunked":
+        body, extra = v.chunked(rng, body), [("transfer-encoding", b"chunked")]
+    elif shape == "stated":
+        body, extra = body[:1024], [("content-length", str(size).encode())]
+    headers = [("origin", ctx.public_url.encode()), ("content-type", content_type),
+               ("accept", rng.choice([b"application/json", b"text/html"]))] + extra
+    if rng.random() < 0.3:
+        headers.append(("cookie", b"wix_session=" + rng.choice(ctx.sessions).encode()))
+    return Request("POST", ctx.fns[fn].encode(), headers, body, expect=frozenset({413, 400}),
+                   note=f"{fn}: {size} bytes of arguments ({shape})")
+
+
+def case_serverfn(rng: random.Random, ctx: Context, send: Send) -> None:
+    build = rng.choices([fuzzed_call, browser_marked_call, oversized_call], weights=[80, 13, 7])[0]
+    send(build(rng, ctx))
 
 
 # ---------------------------------------------------------------------- valid visitor flows

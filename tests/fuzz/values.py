@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import random
 import string
 from urllib.parse import quote_from_bytes
@@ -116,3 +118,83 @@ def query(rng: random.Random, pairs: list[tuple[str, str]]) -> bytes:
 def uri_safe(target: bytes) -> bool:
     """Whether the HTTP layer should accept `target` (else a 400 from it is fine)."""
     return all(byte in URI_SAFE for byte in target)
+
+
+def chunked(rng: random.Random, body: bytes) -> bytes:
+    """`body` in the chunked transfer coding, in chunks of random sizes."""
+    chunks, at = [], 0
+    while at < len(body):
+        size = rng.choice([1, 100, 4096, 16_384, 65_536, 300_000])
+        chunks.append(b"%x\r\n%s\r\n" % (min(size, len(body) - at), body[at:at + size]))
+        at += size
+    return b"".join(chunks) + b"0\r\n\r\n"
+
+
+# ---------------------------------------------------------------------------- paging cursors
+
+# The store hands the emulator's cursors through: base64url, no padding, of the whole query
+# and an offset, e.g. {"kind":"Search","filter":null,"sort":[],"search":null,"offset":24}.
+CURSOR = {"kind": "Search", "filter": None, "sort": [], "search": None, "offset": 18446744073709551615}
+
+# Hostile contents for each field of a cursor.
+CURSOR_FIELDS = {
+    "offset": [2**64 - 1, 2**64 - 2, 2**64, 2**63 - 1, 2**63, 2**32, 10**30, -1, -(2**63), 0, 24,
+               1e308, -1e308, 1.5, "24", None, [], True],
+    "kind": ["Query", "search", "SEARCH", "", "Other", None, 0, ["Search"]],
+    "filter": [{}, {"$and": []}, {"$or": [{}]}, {"visible": False}, {"$where": "1"},
+               {"price": {"$gt": 1e308}}, {"slug": {"$in": ["x"] * 200}}, "x", 0,
+               json.loads("[" * 60 + "]" * 60), json.loads('{"$and":' * 60 + "[]" + "}" * 60)],
+    "sort": [None, "x", [{}], [{"fieldName": "price", "order": "DESC"}],
+             [{"fieldName": "x" * 500, "order": "ASC"}], [{"fieldName": "price", "order": "SIDEWAYS"}]],
+    "search": [{}, {"expression": "mug"}, {"expression": "x" * 2000}, {"expression": None},
+               {"fuzzy": True}, "mug", []],
+}
+
+# Cursors that are no JSON object at all, or JSON the reader should refuse (raw text).
+CURSOR_TEXTS = [
+    b"", b"null", b"[]", b"[null, 18446744073709551615]", b'"Search"', b"18446744073709551615", b"{",
+    b'{"kind":"Search","filter":null,"sort":[],"search":null,"offset":1,"offset":18446744073709551615}',
+    b'{"kind":"Search","filter":null,"sort":[],"search":null,"offset":18446744073709551616}',
+    b'{"kind":"Search","filter":null,"sort":[],"search":null,"offset":1e400}',
+    b'{"kind":"Search","filter":null,"sort":[],"search":null,"offset":-0}',
+    b'{"kind":"Search","filter":null,"sort":[],"search":null,"offset":24} trailing',
+    b"\xff\xfe\x00garbage",
+]
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def crafted_cursor(rng: random.Random, real: list[str]) -> tuple[str, str]:
+    """A cursor the emulator never made (from scratch or from a `real` one), and what it holds."""
+    roll = rng.random()
+    if roll < 0.7:
+        data = dict(CURSOR)
+        if real and rng.random() < 0.4:
+            try:
+                data = json.loads(base64.urlsafe_b64decode(rng.choice(real) + "=="))
+            except ValueError:  # a cursor of another shape: start from ours
+                pass
+        changes = rng.sample(sorted(CURSOR_FIELDS), rng.randint(0, 2))
+        for key in changes:
+            data[key] = rng.choice(CURSOR_FIELDS[key])
+        if rng.random() < 0.1:
+            data.pop(rng.choice(sorted(data)), None)
+        elif rng.random() < 0.1:
+            data["extra"] = 1
+        text = json.dumps(data, separators=(",", ":"))
+        return b64url(text.encode()), text[:120]
+    if roll < 0.85:
+        text = rng.choice(CURSOR_TEXTS)
+        return b64url(text), repr(text[:120])
+    encoded = b64url(json.dumps(CURSOR).encode())
+    garbage = rng.choice([
+        (encoded + "==", "with padding"),
+        (base64.b64encode(json.dumps(CURSOR).encode() + b"\xfb\xff").decode(), "standard base64"),
+        (encoded[: len(encoded) // 2], "cut in half"),
+        (encoded + rng.choice(["!", "%", "%00", ".", "~"]), "a stray character"),
+        (b64url(rng.randbytes(rng.choice([1, 16, 300, 2500]))), "random bytes"),
+        ("A" * rng.choice([4095, 4096, 4097, 10_000]), "long"),
+    ])
+    return garbage

@@ -38,8 +38,6 @@ import random
 import re
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -48,6 +46,11 @@ import urllib.parse
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+sys.dont_write_bytecode = True  # keep tests/ free of __pycache__
+sys.path.insert(1, str(REPO / "tests"))  # the shared harness: tests/support
+from support.harness import (  # noqa: E402
+    EMULATOR_READY_PATH, CookieJar, Process, SetupError, base_url, emulator_process, free_port,
+    stop_all, storefront_env, storefront_process)
 
 # Demo-catalog products without options (no variant choice needed to add them).
 SIMPLE_PRODUCTS = [
@@ -127,84 +130,19 @@ def http_request(base: str, method: str, path: str, headers: dict | None = None,
         conn.close()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 # ---------------------------------------------------------------------------------------------
 # Processes
-
-
-class Process:
-    """A child process with its log file; killed by pid only, never by name."""
-
-    def __init__(self, name: str, argv: list[str], env: dict, log_path: Path):
-        self.name, self.argv, self.env, self.log_path = name, argv, env, log_path
-        self.cwd = log_path.parent
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        log_file = open(self.log_path, "ab")
-        # Own session: a Ctrl-C reaches only this script, which then stops the children itself.
-        self.proc = subprocess.Popen(self.argv, env=self.env, stdout=log_file,
-                                     stderr=subprocess.STDOUT, start_new_session=True,
-                                     cwd=self.cwd)
-        log_file.close()
-
-    def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
-
-    def kill(self) -> None:
-        """SIGKILL: a crash, no chance to flush anything."""
-        if self.alive():
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.alive():
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def log_tail(self, lines: int = 15) -> str:
-        try:
-            text = self.log_path.read_text(errors="replace").splitlines()
-        except OSError:
-            return ""
-        return "\n".join(text[-lines:])
-
-    def wait_ready(self, base: str, path: str, deadline_secs: float) -> None:
-        """Until `path` answers 200 from *this* process (a dead child means someone else's port)."""
-        end = time.monotonic() + deadline_secs
-        while time.monotonic() < end:
-            if not self.alive():
-                raise SetupError(f"{self.name} exited during start-up:\n{self.log_tail()}")
-            if http_request(base, "GET", path, timeout=5).status == 200 and self.alive():
-                return
-            time.sleep(0.2)
-        raise SetupError(f"{self.name} not ready after {deadline_secs:.0f}s:\n{self.log_tail()}")
-
-
-class SetupError(Exception):
-    pass
 
 
 class Emulator:
     def __init__(self, binary: Path, workdir: Path, port: int):
         self.port = port
-        self.base = f"http://127.0.0.1:{port}"
-        argv = [str(binary), "--listen", f"127.0.0.1:{port}",
-                "--db", str(workdir / "emulator.sqlite"), "--admin"]
-        env = dict(os.environ, RUST_LOG="warn", NO_COLOR="1")
-        self.process = Process("emulator", argv, env, workdir / "emulator.log")
+        self.base = base_url(port)
+        self.process = emulator_process(binary, workdir, port)
 
     def start(self) -> None:
         self.process.start()
-        self.process.wait_ready(self.base, "/_emulator/settings", 30)
+        self.process.wait_ready(self.base, EMULATOR_READY_PATH, 30)
 
     def admin(self, method: str, path: str, payload: dict | None = None) -> dict:
         body = json.dumps(payload) if payload is not None else None
@@ -231,30 +169,22 @@ class Emulator:
 class Storefront:
     def __init__(self, binary: Path, site_root: Path, workdir: Path, port: int,
                  emulator: Emulator, timeout_ms: int, cache_ttl_secs: int):
-        self.base = f"http://127.0.0.1:{port}"
+        self.base, self.emulator = base_url(port), emulator
         self.timeout_ms, self.cache_ttl_secs = timeout_ms, cache_ttl_secs
-        env = dict(
-            os.environ,
-            WIX_CLIENT_ID="rel",
-            WIX_API_BASE_URL=emulator.base,
-            SESSION_SECRET="reliability-suite-secret-0123456789abcdef",
-            PUBLIC_URL=self.base,
-            LEPTOS_SITE_ADDR=f"127.0.0.1:{port}",
-            LEPTOS_SITE_ROOT=str(site_root),
-            LEPTOS_OUTPUT_NAME="wix-storefront",
+        env = storefront_env(
+            port, emulator.base, site_root, workdir,
+            client_id="rel",
+            session_secret="reliability-suite-secret-0123456789abcdef",
             WIX_RENEW_MARGIN_SECS="1",
             WIX_TIMEOUT_MS=str(timeout_ms),
             # Short, so fault probes are not answered from the shared catalog cache.
             CATALOG_CACHE_TTL_SECS=str(cache_ttl_secs),
-            RUST_LOG="warn",
-            NO_COLOR="1",
-            WIX_DATA_DIR=str(workdir / "store-data"),  # nothing written into the repo
         )
-        self.process = Process("storefront", [str(binary)], env, workdir / "storefront.log")
+        self.process = storefront_process(binary, workdir, env)
 
     def start(self) -> None:
         self.process.start()
-        self.process.wait_ready(self.base, "/search", 60)
+        self.process.wait_ready(self.base, "/search", 60, also=[self.emulator.process])
 
     def wait_out_cache(self) -> None:
         time.sleep(self.cache_ttl_secs + 0.3)
@@ -341,7 +271,7 @@ class Visitor:
         self.ctx, self.name = ctx, name
         self.rng = random.Random(f"{ctx.args.seed}:{name}")  # per-visitor: order-independent
         self.products = products
-        self.cookies: dict[str, str] = {}
+        self.jar = CookieJar()
         self.model: dict[str, int] = {}  # slug -> quantity expected in the cart
         self.ever_added: set[str] = set()
         # Failed mutations since the last cart view: (slug, quantity had it been applied).
@@ -361,26 +291,15 @@ class Visitor:
 
     def _send(self, method: str, path: str, headers: dict, body: str | None = None,
               timeout: float = 30.0) -> Response:
-        if self.cookies:
-            headers = dict(headers, cookie="; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        if self.jar.cookies:
+            headers = dict(headers, cookie=self.jar.header())
         resp = http_request(self.ctx.store.base, method, path, headers, body, timeout)
         self.statuses[resp.status] += 1
-        self._keep_cookies(resp.set_cookies)
+        # A new wix_session value: minted or renewed.
+        self.cookie_issues += self.jar.receive(resp.set_cookies).count("wix_session")
         if resp.status >= 500 or resp.status == 0:
             self.problem(f"{method} {path} -> {resp.status}: {resp.excerpt(120)}")
         return resp
-
-    def _keep_cookies(self, set_cookies: list[str]) -> None:
-        """Like a browser: the latest Set-Cookie wins; Max-Age=0 or an empty value deletes."""
-        for header in set_cookies:
-            name, _, rest = header.partition("=")
-            name = name.strip()
-            value, _, attributes = rest.partition(";")
-            if value == "" or re.search(r"max-age=0\b", attributes, re.I):
-                self.cookies.pop(name, None)
-            elif self.cookies.get(name) != value:
-                self.cookies[name] = value
-                self.cookie_issues += name == "wix_session"
 
     def page(self, path: str, timeout: float = 30.0) -> Response:
         return self._send("GET", path, {"accept": "text/html"}, timeout=timeout)
@@ -993,8 +912,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="wix-reliability-"))
     started: list[Process] = []
-    stop_all = lambda: [p.stop() for p in started]
-    atexit.register(stop_all)
+    atexit.register(stop_all, started)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run finally/atexit on SIGTERM
     began = time.monotonic()
     ctx = None
@@ -1008,7 +926,7 @@ def main(argv=None) -> int:
         log("interrupted")
         return 130
     finally:
-        stop_all()
+        stop_all(started)
         if ctx:
             ctx.report.timings.append(("total", time.monotonic() - began))
             ctx.report.print()

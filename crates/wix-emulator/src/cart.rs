@@ -189,7 +189,7 @@ fn next_line_id(cart: &CartRow) -> String {
         .max()
         .unwrap_or(0)
         .max(cart.revision as u64);
-    let n = highest + 1;
+    let n = highest.saturating_add(1);
     format!("00000000-0000-0000-0000-{n:012x}")
 }
 

@@ -172,7 +172,8 @@ pub fn run<'a>(
     }
     let matched = select(&state, products)?;
     let total = matched.len();
-    let end = (state.offset + limit).min(total);
+    // A crafted cursor may name any offset: the arithmetic saturates instead of overflowing.
+    let end = state.offset.saturating_add(limit).min(total);
     let items: Vec<&Value> = matched.into_iter().skip(state.offset).take(limit).collect();
     let next = (end < total).then(|| {
         encode_cursor(&CursorState {
@@ -506,18 +507,22 @@ fn field_matches(
             "$nin" => !list(operand, operator)?
                 .iter()
                 .any(|o| values.iter().any(|v| equal(v, o))),
-            "$lt" => values
-                .iter()
-                .any(|v| compare_values(&[v.clone()], &[operand.clone()]) == Ordering::Less),
-            "$lte" => values
-                .iter()
-                .any(|v| compare_values(&[v.clone()], &[operand.clone()]) != Ordering::Greater),
-            "$gt" => values
-                .iter()
-                .any(|v| compare_values(&[v.clone()], &[operand.clone()]) == Ordering::Greater),
-            "$gte" => values
-                .iter()
-                .any(|v| compare_values(&[v.clone()], &[operand.clone()]) != Ordering::Less),
+            "$lt" => values.iter().any(|v| {
+                compare_values(std::slice::from_ref(v), std::slice::from_ref(operand))
+                    == Ordering::Less
+            }),
+            "$lte" => values.iter().any(|v| {
+                compare_values(std::slice::from_ref(v), std::slice::from_ref(operand))
+                    != Ordering::Greater
+            }),
+            "$gt" => values.iter().any(|v| {
+                compare_values(std::slice::from_ref(v), std::slice::from_ref(operand))
+                    == Ordering::Greater
+            }),
+            "$gte" => values.iter().any(|v| {
+                compare_values(std::slice::from_ref(v), std::slice::from_ref(operand))
+                    != Ordering::Less
+            }),
             "$startsWith" => {
                 let prefix = operand
                     .as_str()

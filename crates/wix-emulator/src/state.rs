@@ -168,6 +168,22 @@ impl AppState {
     }
 }
 
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+/// `2026-05-31T17:21:18.316Z`, Wix's timestamp format.
+pub fn now_iso() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    now.format(&format).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::Settings;
@@ -198,20 +214,4 @@ mod tests {
             assert!(!settings.allows_return_to(refused), "{refused}");
         }
     }
-}
-
-pub fn now_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default()
-}
-
-/// `2026-05-31T17:21:18.316Z`, Wix's timestamp format.
-pub fn now_iso() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    let format = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-    );
-    now.format(&format).unwrap_or_default()
 }

@@ -1,8 +1,9 @@
 //! SQLite persistence: identities, tokens, carts, checkouts and orders survive restarts.
 //!
 //! One connection behind a mutex: every mutation runs in its own transaction while holding it,
-//! so concurrent requests are serialised and never lose an update. Queries are point look-ups
-//! of microseconds, cheaper than a hop to a blocking thread pool.
+//! so concurrent requests are serialised and never lose an update. The work runs outside the
+//! async runtime's way ([`off_the_runtime`]): a slow disk or a busy lock never stalls the other
+//! requests of a worker thread.
 
 use std::{
     path::Path,
@@ -202,12 +203,14 @@ impl Store {
     }
 
     pub fn create_identity(&self, kind: IdentityKind, now: i64) -> Result<Identity, StoreError> {
-        let id = uuid::Uuid::new_v4().to_string();
-        self.lock().execute(
-            "INSERT INTO identities (id, kind, created_at) VALUES (?1, ?2, ?3)",
-            params![id, kind.as_str(), now],
-        )?;
-        Ok(Identity { id, kind })
+        off_the_runtime(|| {
+            let id = uuid::Uuid::new_v4().to_string();
+            self.lock().execute(
+                "INSERT INTO identities (id, kind, created_at) VALUES (?1, ?2, ?3)",
+                params![id, kind.as_str(), now],
+            )?;
+            Ok(Identity { id, kind })
+        })
     }
 
     pub fn save_tokens(
@@ -218,41 +221,45 @@ impl Store {
         refresh_token: Option<&str>,
         now: i64,
     ) -> Result<(), StoreError> {
-        let mut connection = self.lock();
-        let tx = connection.transaction()?;
-        tx.execute(
-            "INSERT INTO access_tokens (token, identity_id, expires_at) VALUES (?1, ?2, ?3)",
-            params![access_token, identity.id, expires_at],
-        )?;
-        if let Some(refresh) = refresh_token {
+        off_the_runtime(|| {
+            let mut connection = self.lock();
+            let tx = connection.transaction()?;
             tx.execute(
-                "INSERT INTO refresh_tokens (token, identity_id, created_at) VALUES (?1, ?2, ?3)",
-                params![refresh, identity.id, now],
+                "INSERT INTO access_tokens (token, identity_id, expires_at) VALUES (?1, ?2, ?3)",
+                params![access_token, identity.id, expires_at],
             )?;
-        }
-        // Expired access tokens are useless; keep the table small.
-        tx.execute(
-            "DELETE FROM access_tokens WHERE expires_at < ?1",
-            params![now - 86_400],
-        )?;
-        tx.commit()?;
-        Ok(())
+            if let Some(refresh) = refresh_token {
+                tx.execute(
+                    "INSERT INTO refresh_tokens (token, identity_id, created_at) VALUES (?1, ?2, ?3)",
+                    params![refresh, identity.id, now],
+                )?;
+            }
+            // Expired access tokens are useless; keep the table small.
+            tx.execute(
+                "DELETE FROM access_tokens WHERE expires_at < ?1",
+                params![now - 86_400],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
     }
 
     pub fn identity_for_refresh_token(&self, token: &str) -> Result<Option<Identity>, StoreError> {
-        Ok(self
-            .lock()
-            .query_row(
-                "SELECT i.id, i.kind FROM refresh_tokens r JOIN identities i ON i.id = r.identity_id
-                 WHERE r.token = ?1",
-                params![token],
-                |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)),
-            )
-            .optional()?
-            .map(|(id, kind)| Identity {
-                id,
-                kind: IdentityKind::parse(&kind),
-            }))
+        off_the_runtime(|| {
+            Ok(self
+                .lock()
+                .query_row(
+                    "SELECT i.id, i.kind FROM refresh_tokens r JOIN identities i ON i.id = r.identity_id
+                     WHERE r.token = ?1",
+                    params![token],
+                    |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)),
+                )
+                .optional()?
+                .map(|(id, kind)| Identity {
+                    id,
+                    kind: IdentityKind::parse(&kind),
+                }))
+        })
     }
 
     /// The identity and expiry of an access token.
@@ -260,6 +267,7 @@ impl Store {
         &self,
         token: &str,
     ) -> Result<Option<(Identity, i64)>, StoreError> {
+        // Every API call checks a token: a recent one is answered from memory.
         if let Some(hit) = self
             .token_cache
             .read()
@@ -268,34 +276,36 @@ impl Store {
         {
             return Ok(Some(hit.clone()));
         }
-        let found = self
-            .lock()
-            .query_row(
-                "SELECT i.id, i.kind, a.expires_at FROM access_tokens a
-                 JOIN identities i ON i.id = a.identity_id WHERE a.token = ?1",
-                params![token],
-                |row| {
-                    Ok((
-                        row.get::<_, String>(0)?,
-                        row.get::<_, String>(1)?,
-                        row.get::<_, i64>(2)?,
-                    ))
-                },
-            )
-            .optional()?
-            .map(|(id, kind, expires_at)| {
-                (
-                    Identity {
-                        id,
-                        kind: IdentityKind::parse(&kind),
+        off_the_runtime(|| {
+            let found = self
+                .lock()
+                .query_row(
+                    "SELECT i.id, i.kind, a.expires_at FROM access_tokens a
+                     JOIN identities i ON i.id = a.identity_id WHERE a.token = ?1",
+                    params![token],
+                    |row| {
+                        Ok((
+                            row.get::<_, String>(0)?,
+                            row.get::<_, String>(1)?,
+                            row.get::<_, i64>(2)?,
+                        ))
                     },
-                    expires_at,
                 )
-            });
-        if let Some(found) = &found {
-            self.remember_token(token, found.clone());
-        }
-        Ok(found)
+                .optional()?
+                .map(|(id, kind, expires_at)| {
+                    (
+                        Identity {
+                            id,
+                            kind: IdentityKind::parse(&kind),
+                        },
+                        expires_at,
+                    )
+                });
+            if let Some(found) = &found {
+                self.remember_token(token, found.clone());
+            }
+            Ok(found)
+        })
     }
 
     fn remember_token(&self, token: &str, entry: (Identity, i64)) {
@@ -307,8 +317,10 @@ impl Store {
     }
 
     pub fn current_cart(&self, identity: &Identity) -> Result<Option<CartRow>, StoreError> {
-        let connection = self.lock();
-        read_current_cart(&connection, identity)
+        off_the_runtime(|| {
+            let connection = self.lock();
+            read_current_cart(&connection, identity)
+        })
     }
 
     /// Runs `change` on the identity's current cart inside one transaction and saves it with
@@ -324,76 +336,84 @@ impl Store {
     where
         E: From<StoreError>,
     {
-        let mut connection = self.lock();
-        let tx = connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)
+        off_the_runtime(|| {
+            let mut connection = self.lock();
+            let tx = connection
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(StoreError::from)?;
+            let existing = read_current_cart(&tx, identity)?;
+            let (mut cart, is_new) = match existing {
+                Some(cart) => (cart, false),
+                None if create => (
+                    CartRow {
+                        id: uuid::Uuid::new_v4().to_string(),
+                        identity: identity.clone(),
+                        revision: 0,
+                        created_at: now_iso.to_owned(),
+                        updated_at: now_iso.to_owned(),
+                        lines: Vec::new(),
+                        coupon: None,
+                        order_id: None,
+                    },
+                    true,
+                ),
+                None => return Ok(None),
+            };
+            let before = (cart.lines.clone(), cart.coupon.clone());
+            change(&mut cart)?;
+            if is_new || (cart.lines.clone(), cart.coupon.clone()) != before {
+                cart.revision += 1;
+                cart.updated_at = now_iso.to_owned();
+            }
+            let lines = serde_json::to_string(&cart.lines).map_err(StoreError::from)?;
+            tx.execute(
+                "INSERT INTO carts (id, identity_id, is_current, revision, created_at, updated_at, lines, coupon)
+                 VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT(id) DO UPDATE SET revision = ?3, updated_at = ?5, lines = ?6, coupon = ?7",
+                params![cart.id, identity.id, cart.revision, cart.created_at, cart.updated_at, lines, cart.coupon],
+            )
             .map_err(StoreError::from)?;
-        let existing = read_current_cart(&tx, identity)?;
-        let (mut cart, is_new) = match existing {
-            Some(cart) => (cart, false),
-            None if create => (
-                CartRow {
-                    id: uuid::Uuid::new_v4().to_string(),
-                    identity: identity.clone(),
-                    revision: 0,
-                    created_at: now_iso.to_owned(),
-                    updated_at: now_iso.to_owned(),
-                    lines: Vec::new(),
-                    coupon: None,
-                    order_id: None,
-                },
-                true,
-            ),
-            None => return Ok(None),
-        };
-        let before = (cart.lines.clone(), cart.coupon.clone());
-        change(&mut cart)?;
-        if is_new || (cart.lines.clone(), cart.coupon.clone()) != before {
-            cart.revision += 1;
-            cart.updated_at = now_iso.to_owned();
-        }
-        let lines = serde_json::to_string(&cart.lines).map_err(StoreError::from)?;
-        tx.execute(
-            "INSERT INTO carts (id, identity_id, is_current, revision, created_at, updated_at, lines, coupon)
-             VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7)
-             ON CONFLICT(id) DO UPDATE SET revision = ?3, updated_at = ?5, lines = ?6, coupon = ?7",
-            params![cart.id, identity.id, cart.revision, cart.created_at, cart.updated_at, lines, cart.coupon],
-        )
-        .map_err(StoreError::from)?;
-        tx.commit().map_err(StoreError::from)?;
-        Ok(Some(cart))
+            tx.commit().map_err(StoreError::from)?;
+            Ok(Some(cart))
+        })
     }
 
     /// Deletes the current cart; `false` when there was none.
     pub fn delete_current_cart(&self, identity: &Identity) -> Result<bool, StoreError> {
-        let deleted = self.lock().execute(
-            "DELETE FROM carts WHERE identity_id = ?1 AND is_current = 1",
-            params![identity.id],
-        )?;
-        Ok(deleted > 0)
+        off_the_runtime(|| {
+            let deleted = self.lock().execute(
+                "DELETE FROM carts WHERE identity_id = ?1 AND is_current = 1",
+                params![identity.id],
+            )?;
+            Ok(deleted > 0)
+        })
     }
 
     pub fn create_checkout(&self, cart: &CartRow, now_iso: &str) -> Result<String, StoreError> {
-        let id = uuid::Uuid::new_v4().to_string();
-        self.lock().execute(
-            "INSERT INTO checkouts (id, cart_id, identity_id, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![id, cart.id, cart.identity.id, now_iso],
-        )?;
-        Ok(id)
+        off_the_runtime(|| {
+            let id = uuid::Uuid::new_v4().to_string();
+            self.lock().execute(
+                "INSERT INTO checkouts (id, cart_id, identity_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![id, cart.id, cart.identity.id, now_iso],
+            )?;
+            Ok(id)
+        })
     }
 
     /// The cart behind a checkout id: a v1 checkout, or (Cart V2) the cart id itself.
     pub fn cart_for_checkout(&self, checkout_id: &str) -> Result<Option<CartRow>, StoreError> {
-        let connection = self.lock();
-        let cart_id: String = connection
-            .query_row(
-                "SELECT cart_id FROM checkouts WHERE id = ?1",
-                params![checkout_id],
-                |row| row.get(0),
-            )
-            .optional()?
-            .unwrap_or_else(|| checkout_id.to_owned());
-        read_cart(&connection, "c.id = ?1", &cart_id)
+        off_the_runtime(|| {
+            let connection = self.lock();
+            let cart_id: String = connection
+                .query_row(
+                    "SELECT cart_id FROM checkouts WHERE id = ?1",
+                    params![checkout_id],
+                    |row| row.get(0),
+                )
+                .optional()?
+                .unwrap_or_else(|| checkout_id.to_owned());
+            read_cart(&connection, "c.id = ?1", &cart_id)
+        })
     }
 
     /// Places the order for a cart exactly once: the cart stops being current (the next add
@@ -404,37 +424,41 @@ impl Store {
         snapshot: &serde_json::Value,
         now_iso: &str,
     ) -> Result<Option<(String, Identity)>, StoreError> {
-        let mut connection = self.lock();
-        let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let Some(cart) = read_cart(&tx, "c.id = ?1", cart_id)? else {
-            return Ok(None);
-        };
-        if let Some(order_id) = cart.order_id {
-            return Ok(Some((order_id, cart.identity)));
-        }
-        let order_id = uuid::Uuid::new_v4().to_string();
-        tx.execute(
-            "INSERT INTO orders (id, identity_id, checkout_id, created_at, snapshot) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![order_id, cart.identity.id, cart.id, now_iso, snapshot.to_string()],
-        )?;
-        tx.execute(
-            "UPDATE carts SET is_current = 0, order_id = ?2, updated_at = ?3, revision = revision + 1 WHERE id = ?1",
-            params![cart.id, order_id, now_iso],
-        )?;
-        tx.commit()?;
-        Ok(Some((order_id, cart.identity)))
+        off_the_runtime(|| {
+            let mut connection = self.lock();
+            let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let Some(cart) = read_cart(&tx, "c.id = ?1", cart_id)? else {
+                return Ok(None);
+            };
+            if let Some(order_id) = cart.order_id {
+                return Ok(Some((order_id, cart.identity)));
+            }
+            let order_id = uuid::Uuid::new_v4().to_string();
+            tx.execute(
+                "INSERT INTO orders (id, identity_id, checkout_id, created_at, snapshot) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![order_id, cart.identity.id, cart.id, now_iso, snapshot.to_string()],
+            )?;
+            tx.execute(
+                "UPDATE carts SET is_current = 0, order_id = ?2, updated_at = ?3, revision = revision + 1 WHERE id = ?1",
+                params![cart.id, order_id, now_iso],
+            )?;
+            tx.commit()?;
+            Ok(Some((order_id, cart.identity)))
+        })
     }
 
     pub fn order_snapshot(&self, order_id: &str) -> Result<Option<serde_json::Value>, StoreError> {
-        let text: Option<String> = self
-            .lock()
-            .query_row(
-                "SELECT snapshot FROM orders WHERE id = ?1",
-                params![order_id],
-                |row| row.get(0),
-            )
-            .optional()?;
-        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+        off_the_runtime(|| {
+            let text: Option<String> = self
+                .lock()
+                .query_row(
+                    "SELECT snapshot FROM orders WHERE id = ?1",
+                    params![order_id],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+        })
     }
 
     pub fn save_redirect_session(
@@ -442,98 +466,119 @@ impl Store {
         session: &RedirectSession,
         now: i64,
     ) -> Result<(), StoreError> {
-        self.lock().execute(
-            "INSERT INTO redirect_sessions (id, intent, identity_id, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![session.id, session.intent, session.identity_id, session.payload.to_string(), now],
-        )?;
-        Ok(())
+        off_the_runtime(|| {
+            self.lock().execute(
+                "INSERT INTO redirect_sessions (id, intent, identity_id, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![session.id, session.intent, session.identity_id, session.payload.to_string(), now],
+            )?;
+            Ok(())
+        })
     }
 
     pub fn redirect_session(&self, id: &str) -> Result<Option<RedirectSession>, StoreError> {
-        let row = self
-            .lock()
-            .query_row(
-                "SELECT id, intent, identity_id, payload FROM redirect_sessions WHERE id = ?1",
-                params![id],
-                |row| {
-                    Ok((
-                        row.get::<_, String>(0)?,
-                        row.get::<_, String>(1)?,
-                        row.get::<_, Option<String>>(2)?,
-                        row.get::<_, String>(3)?,
-                    ))
-                },
+        off_the_runtime(|| {
+            let row = self
+                .lock()
+                .query_row(
+                    "SELECT id, intent, identity_id, payload FROM redirect_sessions WHERE id = ?1",
+                    params![id],
+                    |row| {
+                        Ok((
+                            row.get::<_, String>(0)?,
+                            row.get::<_, String>(1)?,
+                            row.get::<_, Option<String>>(2)?,
+                            row.get::<_, String>(3)?,
+                        ))
+                    },
+                )
+                .optional()?;
+            Ok(
+                row.map(|(id, intent, identity_id, payload)| RedirectSession {
+                    id,
+                    intent,
+                    identity_id,
+                    payload: serde_json::from_str(&payload).unwrap_or_default(),
+                }),
             )
-            .optional()?;
-        Ok(
-            row.map(|(id, intent, identity_id, payload)| RedirectSession {
-                id,
-                intent,
-                identity_id,
-                payload: serde_json::from_str(&payload).unwrap_or_default(),
-            }),
-        )
+        })
     }
 
     /// The member identity for an email, created on first sign-in.
     pub fn member(&self, email: &str, now: i64) -> Result<Identity, StoreError> {
-        let connection = self.lock();
-        connection.execute(
-            "INSERT INTO identities (id, kind, member_email, created_at) VALUES (?1, 'member', ?2, ?3)
-             ON CONFLICT(member_email) WHERE member_email IS NOT NULL DO NOTHING",
-            params![uuid::Uuid::new_v4().to_string(), email, now],
-        )?;
-        let id: String = connection.query_row(
-            "SELECT id FROM identities WHERE member_email = ?1",
-            params![email],
-            |row| row.get(0),
-        )?;
-        Ok(Identity {
-            id,
-            kind: IdentityKind::Member,
+        off_the_runtime(|| {
+            let connection = self.lock();
+            connection.execute(
+                "INSERT INTO identities (id, kind, member_email, created_at) VALUES (?1, 'member', ?2, ?3)
+                 ON CONFLICT(member_email) WHERE member_email IS NOT NULL DO NOTHING",
+                params![uuid::Uuid::new_v4().to_string(), email, now],
+            )?;
+            let id: String = connection.query_row(
+                "SELECT id FROM identities WHERE member_email = ?1",
+                params![email],
+                |row| row.get(0),
+            )?;
+            Ok(Identity {
+                id,
+                kind: IdentityKind::Member,
+            })
         })
     }
 
     pub fn save_auth_code(&self, code: &str, auth: &AuthCode) -> Result<(), StoreError> {
-        self.lock().execute(
-            "INSERT INTO auth_codes (code, identity_id, client_id, code_challenge, redirect_uri, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![code, auth.identity.id, auth.client_id, auth.code_challenge, auth.redirect_uri, auth.expires_at],
-        )?;
-        Ok(())
+        off_the_runtime(|| {
+            self.lock().execute(
+                "INSERT INTO auth_codes (code, identity_id, client_id, code_challenge, redirect_uri, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![code, auth.identity.id, auth.client_id, auth.code_challenge, auth.redirect_uri, auth.expires_at],
+            )?;
+            Ok(())
+        })
     }
 
     /// Takes an authorization code: it works once.
     pub fn take_auth_code(&self, code: &str) -> Result<Option<AuthCode>, StoreError> {
-        let mut connection = self.lock();
-        let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let row = tx
-            .query_row(
-                "SELECT a.identity_id, i.kind, a.client_id, a.code_challenge, a.redirect_uri, a.expires_at
-                 FROM auth_codes a JOIN identities i ON i.id = a.identity_id WHERE a.code = ?1 AND a.used = 0",
-                params![code],
-                |row| {
-                    Ok(AuthCode {
-                        identity: Identity {
-                            id: row.get(0)?,
-                            kind: IdentityKind::parse(&row.get::<_, String>(1)?),
-                        },
-                        client_id: row.get(2)?,
-                        code_challenge: row.get(3)?,
-                        redirect_uri: row.get(4)?,
-                        expires_at: row.get(5)?,
-                    })
-                },
-            )
-            .optional()?;
-        if row.is_some() {
-            tx.execute(
-                "UPDATE auth_codes SET used = 1 WHERE code = ?1",
-                params![code],
-            )?;
-        }
-        tx.commit()?;
-        Ok(row)
+        off_the_runtime(|| {
+            let mut connection = self.lock();
+            let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let row = tx
+                .query_row(
+                    "SELECT a.identity_id, i.kind, a.client_id, a.code_challenge, a.redirect_uri, a.expires_at
+                     FROM auth_codes a JOIN identities i ON i.id = a.identity_id WHERE a.code = ?1 AND a.used = 0",
+                    params![code],
+                    |row| {
+                        Ok(AuthCode {
+                            identity: Identity {
+                                id: row.get(0)?,
+                                kind: IdentityKind::parse(&row.get::<_, String>(1)?),
+                            },
+                            client_id: row.get(2)?,
+                            code_challenge: row.get(3)?,
+                            redirect_uri: row.get(4)?,
+                            expires_at: row.get(5)?,
+                        })
+                    },
+                )
+                .optional()?;
+            if row.is_some() {
+                tx.execute(
+                    "UPDATE auth_codes SET used = 1 WHERE code = ?1",
+                    params![code],
+                )?;
+            }
+            tx.commit()?;
+            Ok(row)
+        })
+    }
+}
+
+/// Runs SQLite work without stalling the async runtime: on a multi-threaded runtime (the
+/// storefront's, the standalone emulator's) the worker hands its other tasks to the rest of the
+/// pool while it waits; a single-threaded one (a unit test) simply runs it.
+fn off_the_runtime<T>(work: impl FnOnce() -> T) -> T {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(RuntimeFlavor::MultiThread) => tokio::task::block_in_place(work),
+        _ => work(),
     }
 }
 

@@ -321,3 +321,37 @@ async fn media_serves_only_the_fill_form() {
         403
     );
 }
+
+#[tokio::test]
+async fn crafted_cursors_never_overflow_or_panic() {
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+    let emu = start().await;
+    let (token, _) = emu.visitor().await;
+    for offset in [
+        json!(u64::MAX),
+        json!(usize::MAX as u64 - 1),
+        json!(-1),
+        json!(1e30),
+    ] {
+        let cursor = URL_SAFE_NO_PAD.encode(
+            json!({"kind": "Search", "filter": null, "sort": [], "search": null, "offset": offset})
+                .to_string(),
+        );
+        let (status, body) = search(
+            &emu,
+            &token,
+            json!({"search": {"cursorPaging": {"limit": 100, "cursor": cursor}}}),
+        )
+        .await;
+        assert!(status == 200 || status == 400, "{offset}: {status} {body}");
+        if status == 200 {
+            assert_eq!(body["products"], json!([]), "{offset}");
+        }
+    }
+    let (status, _) = emu
+        .call("POST", "/categories/v1/categories/query", Some(&token), Some(json!({
+            "treeReference": {"appNamespace": "@wix/stores"},
+            "query": {"cursorPaging": {"limit": 1000, "cursor": URL_SAFE_NO_PAD.encode(format!("[null, {}]", u64::MAX))}}})))
+        .await;
+    assert_eq!(status, 200, "an offset past the end is an empty page");
+}

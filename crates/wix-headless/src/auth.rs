@@ -45,7 +45,7 @@ pub enum TokenRefresh {
 
 impl WixClient {
     async fn token_call(&self, request: &TokenRequest<'_>) -> Result<TokenResponse, WixError> {
-        let bytes = self
+        let answer = self
             .exchange(Method::POST, "/oauth2/token", None, Some(request))
             .await
             .map_err(|failure| match failure {
@@ -53,7 +53,17 @@ impl WixClient {
                     status, ref body, ..
                 } if WixError::is_invalid_grant_body(status, body) => WixError::InvalidGrant,
                 other => other.into_error(),
-            })?;
+            });
+        let outcome = match &answer {
+            Ok(_) => "ok",
+            Err(WixError::InvalidGrant) => "invalid_grant",
+            Err(error) if error.is_transient() => "unavailable",
+            Err(_) => "refused",
+        };
+        let grant = request.grant_type.to_owned();
+        metrics::counter!("wix_token_calls_total", "grant" => grant, "outcome" => outcome)
+            .increment(1);
+        let bytes = answer?;
         let response: TokenResponse = decode("/oauth2/token", &bytes)?;
         if response.access_token.is_empty() {
             return Err(WixError::Decode(

@@ -190,10 +190,20 @@ impl WixClient {
         if let Some(body) = body {
             request = request.json(body);
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| Failure::Other(WixError::from_reqwest(e)))?;
+        let started = std::time::Instant::now();
+        let endpoint = endpoint_label(path);
+        let sent = request.send().await;
+        let elapsed = started.elapsed().as_secs_f64();
+        metrics::histogram!("wix_request_duration_seconds", "endpoint" => endpoint.clone())
+            .record(elapsed);
+        let status_label = match &sent {
+            Ok(response) => response.status().as_u16().to_string(),
+            Err(error) if error.is_timeout() => "timeout".to_owned(),
+            Err(_) => "unreachable".to_owned(),
+        };
+        metrics::counter!("wix_requests_total", "endpoint" => endpoint, "status" => status_label)
+            .increment(1);
+        let response = sent.map_err(|e| Failure::Other(WixError::from_reqwest(e)))?;
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
@@ -218,6 +228,15 @@ impl WixClient {
             retry_after,
             body: bytes,
         })
+    }
+}
+
+/// A path as a metrics label: no query, and no slug (which would make one series per product).
+fn endpoint_label(path: &str) -> String {
+    let path = path.split('?').next().unwrap_or_default();
+    match path.find("/slug/") {
+        Some(at) => format!("{}/slug/{{slug}}", &path[..at]),
+        None => path.to_owned(),
     }
 }
 
@@ -270,6 +289,18 @@ pub(crate) fn retry_delay(error: &WixError) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn metric_labels_name_endpoints_not_products() {
+        assert_eq!(
+            endpoint_label("/stores/v3/products/slug/willow-tee?fields=CURRENCY"),
+            "/stores/v3/products/slug/{slug}"
+        );
+        assert_eq!(
+            endpoint_label("/ecom/v2/carts/current"),
+            "/ecom/v2/carts/current"
+        );
+    }
 
     #[test]
     fn only_failures_that_may_pass_soon_are_retried() {

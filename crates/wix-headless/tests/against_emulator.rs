@@ -723,7 +723,7 @@ async fn both_cart_apis_behave_the_same() {
             line.unit_price.amount * Decimal::from(2),
             "{api:?}"
         );
-        assert_eq!(line.slug.is_some(), true, "{api:?}");
+        assert!(line.slug.is_some(), "{api:?}");
 
         let cart = s
             .client
@@ -774,13 +774,13 @@ async fn both_cart_apis_behave_the_same() {
 
         let cart = s
             .client
-            .remove_cart_lines(&token, &[line.id.clone()])
+            .remove_cart_lines(&token, std::slice::from_ref(&line.id))
             .await
             .expect("remove");
         assert_eq!(cart.item_count(), 0, "{api:?}");
         let error = s
             .client
-            .remove_cart_lines(&token, &[line.id.clone()])
+            .remove_cart_lines(&token, std::slice::from_ref(&line.id))
             .await
             .expect_err("removed twice");
         assert_eq!(error.code(), Some(&ErrorCode::LineItemNotFound), "{api:?}");

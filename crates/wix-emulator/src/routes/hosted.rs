@@ -67,6 +67,8 @@ fn problem(status: StatusCode, title: &str, message: &str) -> Response {
         .into_response()
 }
 
+// The error is the page to answer with, returned straight from the handler.
+#[allow(clippy::result_large_err)]
 fn session_of(state: &AppState, id: &str, intent: &[&str]) -> Result<RedirectSession, Response> {
     match state.store.redirect_session(id) {
         Ok(Some(session)) if intent.contains(&session.intent.as_str()) => Ok(session),

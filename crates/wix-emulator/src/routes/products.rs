@@ -339,16 +339,13 @@ async fn categories(
     };
     // A cursor is the filter and offset of the page before (opaque to clients).
     let (filter, offset) = match paging.cursor.as_deref().filter(|c| !c.is_empty()) {
-        Some(cursor) => {
-            let decoded = URL_SAFE_NO_PAD
-                .decode(cursor)
-                .ok()
-                .and_then(|b| serde_json::from_slice::<(Option<Value>, usize)>(&b).ok())
-                .ok_or_else(|| {
-                    ApiError::validation("query.cursorPaging.cursor", "is not a valid cursor")
-                })?;
-            decoded
-        }
+        Some(cursor) => URL_SAFE_NO_PAD
+            .decode(cursor)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<(Option<Value>, usize)>(&b).ok())
+            .ok_or_else(|| {
+                ApiError::validation("query.cursorPaging.cursor", "is not a valid cursor")
+            })?,
         None => (body.query.filter, 0),
     };
     if let Some(filter) = &filter {
