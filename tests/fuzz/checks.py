@@ -102,7 +102,7 @@ def problems(request: Request, response: Response, slow: float, origin: str) -> 
         found.append(("429 without Retry-After", f"{response.body[:160]!r}"))
     elif (request.expect is not None and status not in request.expect and not limited
           and not refused_by_http(request, status)):
-        found.append(("unexpected status", f"{status}, expected {sorted(request.expect)}"))
+        found.append(("unexpected status", f"{status}, expected {statuses(request.expect)}"))
     if response.elapsed > slow:
         found.append(("slow", f"{response.elapsed:.2f} s"))
     found += page_problems(request, response)
@@ -123,6 +123,13 @@ def problems(request: Request, response: Response, slow: float, origin: str) -> 
         found.append(("same-origin call refused", f"403 for Sec-Fetch-Site "
                       f"{dict(request.headers).get('sec-fetch-site')!r} without Origin or Referer"))
     return found
+
+
+def statuses(expect: frozenset[int]) -> str:
+    """`[200, 4xx]` rather than a hundred numbers."""
+    any_4xx = set(range(400, 500)) <= expect
+    named = [str(s) for s in sorted(expect) if not (any_4xx and 400 <= s < 500)]
+    return "[" + ", ".join(named + ["4xx"] * any_4xx) + "]"
 
 
 def privacy_problems(request: Request, response: Response) -> list[tuple[str, str]]:

@@ -39,6 +39,10 @@ class Request:
     anonymous_page: bool = False
     # Marked same-origin by the browser (`Sec-Fetch-Site`): the CSRF layer must let it pass.
     same_origin: bool = False
+    # The body goes in the chunked transfer coding, in chunks of this size (0: not chunked).
+    chunk_size: int = 0
+    # A `content-length` larger than the body sent: the server must answer without the rest.
+    stated_length: int | None = None
     note: str = ""
 
     def with_(self, **changes) -> Request:
@@ -61,12 +65,16 @@ class Request:
         lines = [f"{self.method} ".encode() + self.target + b" HTTP/1.1", b"host: " + host.encode()]
         lines += [name.encode("latin-1") + b": " + value for name, value in self.headers]
         names = {name.lower() for name, _ in self.headers}
-        # A chunked body (already encoded) or a stated length is sent as the case made it.
-        framed = {"content-length", "transfer-encoding"} & names
-        if not framed and (self.body or self.method in ("POST", "PUT")):
-            lines.append(b"content-length: %d" % len(self.body))
+        body = self.body
+        # Framing from fields, not headers: a shrunk body stays a whole message.
+        if self.chunk_size:
+            lines.append(b"transfer-encoding: chunked")
+            body = b"".join(b"%x\r\n%s\r\n" % (len(body[at:at + self.chunk_size]), body[at:at + self.chunk_size])
+                            for at in range(0, len(body), self.chunk_size)) + b"0\r\n\r\n"
+        elif "content-length" not in names and (self.body or self.method in ("POST", "PUT")):
+            lines.append(b"content-length: %d" % max(self.stated_length or 0, len(body)))
         lines.append(b"connection: close")
-        return b"\r\n".join(lines) + b"\r\n\r\n" + self.body
+        return b"\r\n".join(lines) + b"\r\n\r\n" + body
 
     def size(self) -> int:
         return len(self.target) + sum(len(v) for _, v in self.headers) + len(self.body)
@@ -139,6 +147,10 @@ def describe(request: Request) -> list[str]:
     """The request, one line per part, long values abbreviated."""
     lines = [f"{request.method} {abbreviate(request.target)}"]
     lines += [f"  {name}: {abbreviate(value)}" for name, value in request.headers]
+    if request.chunk_size:
+        lines.append(f"  (sent chunked, in chunks of {request.chunk_size} bytes)")
+    if request.stated_length:
+        lines.append(f"  (content-length {request.stated_length}; only the body below is sent)")
     if request.body:
         lines.append(f"  body: {abbreviate(request.body)}")
     return lines

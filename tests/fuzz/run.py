@@ -6,8 +6,10 @@ Starts a Wix emulator and the storefront from built binaries on free ports, lear
 requests at three targets — session cookies, query strings, server-function bodies — mixed
 with valid shopper visits. It fails (exit 1) on any 5xx, a request without an answer, a slow
 answer, an empty or truncated HTML page, a wrong status where one is certain (the search page
-is always 200, a foreign origin always 403), a tampered session cookie that is not dropped, an
-off-site redirect, a panic in the log, or a storefront that dies or stops serving /search.
+is always 200, a foreign or null origin always 403, oversized arguments 413), a tampered
+session cookie that is not dropped, a session's page in the shared page cache or a cart on a
+page sent without a cookie, an off-site redirect, a 429 without Retry-After, a panic in the
+log, or a storefront that dies or stops serving /search.
 
     python3 tests/fuzz/run.py                  # CI size: 1500 cases
     python3 tests/fuzz/run.py --cases 50000    # full size
@@ -33,7 +35,7 @@ from pathlib import Path
 
 sys.dont_write_bytecode = True  # keep tests/ free of __pycache__
 sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # the shared harness: tests/support
-from checks import Failure, FailureClass, problems, signature  # noqa: E402
+from checks import Failure, FailureClass, problems, signature, statuses  # noqa: E402
 from client import Request, Response, abbreviate, describe, send  # noqa: E402
 from discover import SERVER_FNS, Context, Discovery  # noqa: E402
 from shrink import shrink  # noqa: E402
@@ -63,9 +65,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--hang", type=float, default=20.0, help="seconds to wait for an answer at all")
     parser.add_argument("--shrink-budget", type=int, default=300, help="tries to shrink each failure class (0: off)")
     parser.add_argument("--show", type=int, default=10, help="failing requests listed per class")
-    parser.add_argument("--store-bin", type=Path, default=REPO / "target/debug/wix-storefront")
-    parser.add_argument("--emulator-bin", type=Path, default=REPO / "target/debug/wix-emulator")
-    parser.add_argument("--site-root", type=Path, default=REPO / "target/site")
+    parser.add_argument("--store-bin", type=Path, default=REPO / "target/debug/wix-storefront",
+                        help="storefront binary (default: target/debug/wix-storefront)")
+    parser.add_argument("--emulator-bin", type=Path, default=REPO / "target/debug/wix-emulator",
+                        help="Wix emulator binary (default: target/debug/wix-emulator)")
+    parser.add_argument("--site-root", type=Path, default=REPO / "target/site",
+                        help="the site dir with pkg/ (default: target/site)")
     parser.add_argument("--keep", action="store_true", help="keep the work dir (logs, database) on success")
     args = parser.parse_args()
     unknown = set(args.targets.split(",")) - set(TARGETS)
@@ -132,7 +137,7 @@ class Fuzzer:
     def count_checks(self, request: Request, response: Response) -> None:
         self.checked["answer below 500"] += 1
         if request.expect is not None:
-            self.checked[f"status in {sorted(request.expect)}"] += 1
+            self.checked[f"status in {statuses(request.expect)}"] += 1
         if request.page:
             self.checked["HTML page complete"] += 1
         if request.fresh_session:

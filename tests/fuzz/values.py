@@ -120,16 +120,6 @@ def uri_safe(target: bytes) -> bool:
     return all(byte in URI_SAFE for byte in target)
 
 
-def chunked(rng: random.Random, body: bytes) -> bytes:
-    """`body` in the chunked transfer coding, in chunks of random sizes."""
-    chunks, at = [], 0
-    while at < len(body):
-        size = rng.choice([1, 100, 4096, 16_384, 65_536, 300_000])
-        chunks.append(b"%x\r\n%s\r\n" % (min(size, len(body) - at), body[at:at + size]))
-        at += size
-    return b"".join(chunks) + b"0\r\n\r\n"
-
-
 # ---------------------------------------------------------------------------- paging cursors
 
 # The store hands the emulator's cursors through: base64url, no padding, of the whole query

@@ -17,6 +17,8 @@ Starts its own emulator (temp SQLite file, admin API on) and storefront on free 
   3   check 1 again on the same storefront process
 
 Only the standard library is used. Exit status: 0 all passed, 1 a check failed, 2 setup failed.
+Ports, processes, the storefront's environment and the cookie jar come from the harness shared
+with the fuzzer, tests/support/harness.py.
 
   tests/reliability/run.py                                # reduced (CI): 8 visitors x 6 ops
   tests/reliability/run.py --visitors 100 --ops 30        # full size
