@@ -112,7 +112,11 @@ impl SearchQuery {
             if RESERVED.contains(&key) {
                 latest.insert(key.to_owned(), value.to_owned());
             } else if let (Some(name), Some(choice)) = (option_text(key), option_text(value)) {
-                options.insert(name, choice);
+                // ` category` trims to a reserved name: as an option it would come back as the
+                // real parameter when the query is read again (`clamped`), overriding it.
+                if !RESERVED.contains(&name.as_str()) {
+                    options.insert(name, choice);
+                }
             }
         }
         options = options.into_iter().take(MAX_OPTION_FILTERS).collect();
@@ -280,6 +284,16 @@ mod tests {
             q.query_string(false),
             "q=linen+tee&sort=price-asc&min=10&in_stock=1"
         );
+    }
+
+    #[test]
+    fn a_padded_reserved_name_is_no_option_and_overrides_nothing() {
+        // Found by the fuzzer: `/category/accessories?%20category=x` answered 404, the server
+        // reading the option ` category` back as the category `x`.
+        let mut q = parse(&[(" category", "x"), ("category\r\n", "y"), ("Color", "Red")]);
+        assert_eq!(q.options.keys().collect::<Vec<_>>(), ["Color"]);
+        q.category = Some("accessories".into());
+        assert_eq!(q.clamped().category.as_deref(), Some("accessories"));
     }
 
     #[test]
