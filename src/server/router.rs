@@ -1,5 +1,5 @@
 //! Router assembly: Leptos pages and server functions behind the session layer; static files
-//! and the 404 page beside them; the page cache and the page security layer around all of it.
+//! and the 404 page beside them; the page security layer and the page cache around all of it.
 
 use std::sync::OnceLock;
 
@@ -86,19 +86,19 @@ pub fn build(state: AppState) -> Router {
             asset_cache_headers,
         ))
         .layer(CookieManagerLayer::new())
-        // Outside the cookie layer: it sees the Set-Cookie and Cache-Control a response really
-        // leaves with, and decides "no session" from the cookies as that layer reads them.
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            page_cache_layer,
-        ))
         // Every request's client address is known to handlers; posts past the limit stop here.
         .layer(middleware::from_fn_with_state(state.clone(), limit_posts))
-        // Outermost of the page layers: the nonce exists before anything renders or is served
-        // from the cache, and every HTML answer leaves with the policy naming it.
+        // The nonce exists before anything renders, and every HTML answer leaves with the
+        // policy naming it (or its scripts' digests). Outside the cookie layer: it sees the
+        // Set-Cookie a response really leaves with.
         .layer(middleware::from_fn_with_state(
             state.csp_sources.clone(),
             page_security,
+        ))
+        // Outermost of the page layers: it keeps and serves finished pages, exactly as sent.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            page_cache_layer,
         ));
     // The benchmark's ceiling: bytes from memory past none of the page layers, only the ones
     // every response passes (headers, compression).

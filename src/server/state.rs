@@ -54,6 +54,7 @@ impl AppState {
             hosted_origins: config.hosted_origins.clone(),
             live_reload: config.development,
             hsts: config.secure_cookies,
+            shared_page_secs: config.catalog_cache_ttl_secs,
         };
         let limits = Arc::new(Limits::new(
             config.posts_per_second,
