@@ -16,7 +16,8 @@ use wix_headless::{Tokens, WixClient, WixError};
 
 /// How long a failed attempt answers for the attempts it would otherwise cause.
 pub const FAILURE_MEMORY: Duration = Duration::from_secs(2);
-/// A token with less than this left (beyond the renewal margin) is renewed in the background.
+/// A token with less than this left (beyond the renewal margin) is renewed in the background;
+/// less for short-lived tokens (see [`renew_after`]).
 const REFRESH_AHEAD_SECS: i64 = 120;
 
 /// The outcome of the attempt in flight, once there is one.
@@ -25,6 +26,8 @@ type Attempt = watch::Receiver<Option<Result<Tokens, WixError>>>;
 #[derive(Default)]
 struct Slot {
     tokens: Option<Tokens>,
+    /// When the held token is renewed in the background, ahead of need.
+    renew_after: i64,
     /// The attempt in flight, shared by everyone who needs its result.
     attempt: Option<Attempt>,
     /// The last failure, and when it happened.
@@ -53,13 +56,11 @@ impl SharedVisitor {
             let mut slot = self.lock();
             match slot.tokens.clone().filter(|t| wix.is_valid(t)) {
                 Some(tokens) => {
-                    let left =
-                        tokens.access_token.expires_at - wix.config().renew_margin_secs - wix.now();
                     let recently_failed = slot
                         .failure
                         .as_ref()
                         .is_some_and(|(at, _)| at.elapsed() < FAILURE_MEMORY);
-                    if left < REFRESH_AHEAD_SECS && slot.attempt.is_none() && !recently_failed {
+                    if wix.now() >= slot.renew_after && slot.attempt.is_none() && !recently_failed {
                         self.start_attempt(&mut slot, wix, true);
                     }
                     Next::Ready(tokens.access_token.value)
@@ -104,6 +105,11 @@ impl SharedVisitor {
             slot.attempt = None;
             match &result {
                 Ok(tokens) => {
+                    slot.renew_after = renew_after(
+                        wix.now(),
+                        tokens.access_token.expires_at,
+                        wix.config().renew_margin_secs,
+                    );
                     slot.tokens = Some(tokens.clone());
                     slot.failure = None;
                 }
@@ -143,4 +149,29 @@ async fn obtain(wix: &WixClient, held: Option<Tokens>) -> Result<Tokens, WixErro
         }
     }
     wix.anonymous_tokens().await
+}
+
+/// When a token expiring at `expires_at` is renewed ahead of need: [`REFRESH_AHEAD_SECS`] before
+/// it counts as expired, or once three quarters of its usable life have passed if that comes
+/// later. (A fixed lead alone would renew a token that lives less than it on every use.)
+fn renew_after(now: i64, expires_at: i64, margin_secs: i64) -> i64 {
+    let usable_until = expires_at - margin_secs;
+    let usable = (usable_until - now).max(0);
+    usable_until - REFRESH_AHEAD_SECS.min(usable / 4)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_renewed_ahead_but_not_on_every_use() {
+        // Wix's 4-hour tokens: two minutes before they count as expired.
+        assert_eq!(renew_after(0, 14_400, 60), 14_400 - 60 - 120);
+        // A 40-second token (found by the scale-out suite: a fixed two-minute lead renewed it on
+        // every catalog read): after three quarters of its usable 30 seconds.
+        assert_eq!(renew_after(1_000, 1_040, 10), 1_000 + 30 - 7);
+        // Already past its usable life: due now.
+        assert_eq!(renew_after(1_000, 1_005, 10), 995);
+    }
 }
