@@ -26,12 +26,10 @@ command -v wrk >/dev/null && command -v brotli >/dev/null || {
   say "installing wrk and brotli"; apt-get update -qq && apt-get install -y -qq wrk brotli; }
 [ "$LIGHTHOUSE" = 0 ] || [ -x "${CHROME_PATH:-/usr/bin/chromium}" ] || {
   say "installing chromium for Lighthouse"; apt-get update -qq && apt-get install -y -qq chromium; }
-[ -x bench/node_modules/.bin/wasm-opt ] && [ -x bench/node_modules/.bin/lighthouse ] || (cd bench && npm ci --no-audit --no-fund)
+[ "$LIGHTHOUSE" = 0 ] || [ -x bench/node_modules/.bin/lighthouse ] || (cd bench && npm ci --no-audit --no-fund)
 
-say "release build (wasm-opt from npm binaryen)"
-# Its own site folder, so the debug build's assets in target/site stay for `make test`.
-export LEPTOS_SITE_ROOT=target/site-release
-PATH="$PWD/bench/node_modules/.bin:$PATH" cargo leptos build --release
+# The release exactly as it is deployed: dist/ (server, hash.txt, site).
+scripts/release.sh
 cargo build --release -p wix-emulator
 
 cleanup() { kill "${EMU_PID:-}" "${STORE_PID:-}" 2>/dev/null || true; rm -rf "$WORK"; }
@@ -41,8 +39,8 @@ say "starting the emulator on $EMU and the storefront on $STORE"
 target/release/wix-emulator --listen "$EMU" --db "$WORK/emulator.sqlite" --admin >"$WORK/emulator.log" 2>&1 &
 EMU_PID=$!
 WIX_CLIENT_ID=bench WIX_API_BASE_URL="http://$EMU" SESSION_SECRET=bench-secret-bench-secret-bench-secret-00 \
-  PUBLIC_URL="http://$STORE" LEPTOS_SITE_ADDR="$STORE" LEPTOS_SITE_ROOT="$LEPTOS_SITE_ROOT" LEPTOS_ENV=PROD \
-  BENCH_CEILING=1 RATE_LIMIT_POSTS_PER_SECOND=0 RATE_LIMIT_NEW_VISITORS_PER_MINUTE=0 WIX_RENEW_MARGIN_SECS=$RENEW_MARGIN RUST_LOG=warn target/release/wix-storefront >"$WORK/store.log" 2>&1 &
+  PUBLIC_URL="http://$STORE" LEPTOS_SITE_ADDR="$STORE" LEPTOS_SITE_ROOT="$PWD/dist/site" LEPTOS_ENV=PROD \
+  BENCH_CEILING=1 RATE_LIMIT_POSTS_PER_SECOND=0 RATE_LIMIT_NEW_VISITORS_PER_MINUTE=0 WIX_RENEW_MARGIN_SECS=$RENEW_MARGIN RUST_LOG=warn dist/wix-storefront >"$WORK/store.log" 2>&1 &
 STORE_PID=$!
 for _ in $(seq 100); do curl -sf "http://$STORE/search" >/dev/null && break; sleep 0.2; done
 
