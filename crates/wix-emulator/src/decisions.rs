@@ -50,6 +50,14 @@
 //! | hosted pages | `/checkout`, `/login`, `/logout` at the emulator's origin, `?session=<redirect session id>`; not single-use, so a reload works |
 //! | demo members | `ada@example.com` and `grace@example.com`, password `rustacean` |
 //! | `authorization_code` errors | 400 `INVALID_GRANT` for an unknown, used or expired code, a wrong verifier, client id or redirect URI |
+//! | a visitor's cart when they sign in (§3) | not merged: the member has a cart of their own (no Wix source merges or offers a merge call; "the token is the cart", §9.3). The storefront re-adds what the member's cart lacks, which is right whether or not Wix merges |
+//! | `prompt` of the auth intent (§3, §9.3) | `auth.prompt` accepted (the SDK sends `login`; Wix's REST client sends none); `none` answers `login_required` at once, since the emulator keeps no Wix-domain session and no IAM login for a `sessionToken` |
+//! | where an unlisted `redirectUri` is refused | when the redirect session is created (400 on `auth.authRequest.redirectUri`); exact match against `allowedRedirectUris`, or any plain-http loopback URI |
+//! | the login page's cancel | back to the `redirectUri` with `error=access_denied`, `error_description` and the `state` (a web message without a `redirectUri`) |
+//! | `web_message` answers | posted to `window.opener` or `window.parent` with target origin `*` (the code is useless without the verifier) |
+//! | logout's token invalidation (§3) | every token of the identity that created the logout session stops working when the browser reaches the logout page |
+//! | `members/my` for a visitor (§9.3) | 403 `MISSING_MEMBER_ID`, "Missing site member id"; `fieldsets=FULL` and `fieldSet=FULL` both give the FULL fieldset (names, login email), otherwise PUBLIC (id and profile) |
+//! | a member's orders (§9.3b) | Search Orders with a member token returns that member's orders only, newest first, paid and not fulfilled, numbered from 10001; a visitor token gets 403 `MISSING_MEMBER_ID`; filters and sorts are not emulated (501) |
 //! | a site that cannot take payments | settings `paymentsDisabled`: v1 create-checkout, and the `ecomCheckout` redirect session (the V2 path), answer 428 `SITE_MUST_ACCEPT_PAYMENTS_TO_CREATE_CHECKOUT` |
 //!
 //! ## Rules enforced (the wrong request is refused; each has a test in `tests/contract.rs`)
@@ -69,3 +77,6 @@
 //! | gating: `formattedAmount`/`currency` (CURRENCY), `priceAfterDiscount` (DISCOUNT_INFO), `variantSummary.minPriceVariant` (MIN_PRICE_VARIANT), `infoSections` (INFO_SECTION) and their descriptions (INFO_SECTION_PLAIN_DESCRIPTION), `optionChoiceNames` (VARIANT_OPTION_CHOICE_NAMES), `media.itemsInfo` (MEDIA_ITEMS_INFO), `breadcrumbsInfo` (BREADCRUMBS_INFO) | §4.2, §9.1 |
 //! | a hand-built media URL other than the fill form → 403 | §9.1 ("any other hand-built form 403s") |
 //! | a hosted page returning to an unlisted or http origin → 403 | §9.2 |
+//! | an auth redirect session without `clientId` or `codeChallenge`, with another challenge method than S256, or without `redirectUri` outside `web_message` → 400 | §3, §9.3 (Wix's schema; the SDK always sends them) |
+//! | a sign-in returning to a redirect URI that is not allow-listed → 400 | §3 ("exact match") |
+//! | a logout session without `logout.clientId` → 400 | §3 (Wix's schema: required) |

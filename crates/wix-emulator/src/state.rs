@@ -32,6 +32,9 @@ pub struct Settings {
     /// Hosts of the OAuth app's allowed domains (`shop.example.com`): hosted pages send the
     /// browser back only to https URLs on them, or to plain-http loopback (development).
     pub allowed_domains: Vec<String>,
+    /// The OAuth app's allowed authorization redirect URIs: a sign-in may return only to one of
+    /// these, matched exactly, or to a plain-http loopback URI (development).
+    pub allowed_redirect_uris: Vec<String>,
 }
 
 impl Default for Settings {
@@ -46,11 +49,28 @@ impl Default for Settings {
             fault_path_prefix: None,
             payments_disabled: false,
             allowed_domains: Vec::new(),
+            allowed_redirect_uris: Vec::new(),
         }
     }
 }
 
 impl Settings {
+    /// Whether a sign-in may return to `uri` (see `allowed_redirect_uris`).
+    pub fn allows_redirect_uri(&self, uri: &str) -> bool {
+        self.allowed_redirect_uris
+            .iter()
+            .any(|allowed| allowed == uri)
+            || uri
+                .strip_prefix("http://")
+                .and_then(|rest| rest.split(['/', '?', '#']).next())
+                .is_some_and(|authority| {
+                    !authority.contains('@')
+                        && ["localhost", "127.0.0.1", "[::1]"].iter().any(|host| {
+                            authority == *host || authority.starts_with(&format!("{host}:"))
+                        })
+                })
+    }
+
     /// Whether a hosted page may send the browser to `url` (see `allowed_domains`).
     pub fn allows_return_to(&self, url: &str) -> bool {
         let Some((scheme, rest)) = url.split_once("://") else {
@@ -212,6 +232,31 @@ mod tests {
             "ftp://shop.example.com/",
         ] {
             assert!(!settings.allows_return_to(refused), "{refused}");
+        }
+    }
+
+    #[test]
+    fn sign_ins_return_only_to_allowed_redirect_uris_exactly() {
+        let settings = Settings {
+            allowed_redirect_uris: vec!["https://shop.example.com/auth/callback".into()],
+            ..Settings::default()
+        };
+        for allowed in [
+            "https://shop.example.com/auth/callback",
+            "http://127.0.0.1:3000/auth/callback",
+            "http://localhost/auth/callback",
+        ] {
+            assert!(settings.allows_redirect_uri(allowed), "{allowed}");
+        }
+        for refused in [
+            "https://shop.example.com/auth/callback?x=1",
+            "https://shop.example.com/auth/callback/",
+            "https://shop.example.com/other",
+            "http://shop.example.com/auth/callback",
+            "http://127.0.0.1.evil.com/auth/callback",
+            "http://localhost@evil.com/auth/callback",
+        ] {
+            assert!(!settings.allows_redirect_uri(refused), "{refused}");
         }
     }
 }

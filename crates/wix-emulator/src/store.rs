@@ -157,6 +157,15 @@ pub struct RedirectSession {
     pub payload: serde_json::Value,
 }
 
+/// An order placed through the hosted checkout, with the cart as it was then.
+#[derive(Debug, Clone)]
+pub struct PlacedOrder {
+    pub number: i64,
+    pub id: String,
+    pub placed_at: String,
+    pub snapshot: serde_json::Value,
+}
+
 /// A PKCE authorization code waiting to be exchanged.
 #[derive(Debug, Clone)]
 pub struct AuthCode {
@@ -521,6 +530,74 @@ impl Store {
                 id,
                 kind: IdentityKind::Member,
             })
+        })
+    }
+
+    /// The email a member signed in with; `None` for a visitor.
+    pub fn member_email(&self, identity_id: &str) -> Result<Option<String>, StoreError> {
+        off_the_runtime(|| {
+            Ok(self
+                .lock()
+                .query_row(
+                    "SELECT member_email FROM identities WHERE id = ?1",
+                    params![identity_id],
+                    |row| row.get::<_, Option<String>>(0),
+                )
+                .optional()?
+                .flatten())
+        })
+    }
+
+    /// Signs an identity out everywhere: every access and refresh token it holds stops working.
+    pub fn revoke_tokens(&self, identity_id: &str) -> Result<(), StoreError> {
+        off_the_runtime(|| {
+            let mut connection = self.lock();
+            let tx = connection.transaction()?;
+            tx.execute(
+                "DELETE FROM access_tokens WHERE identity_id = ?1",
+                params![identity_id],
+            )?;
+            tx.execute(
+                "DELETE FROM refresh_tokens WHERE identity_id = ?1",
+                params![identity_id],
+            )?;
+            tx.commit()?;
+            self.token_cache
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .retain(|_, (identity, _)| identity.id != identity_id);
+            Ok(())
+        })
+    }
+
+    /// An identity's orders, newest first: (number, id, placed at, cart snapshot). The number
+    /// counts orders placed in this emulator, from 10001.
+    pub fn orders_of(&self, identity_id: &str) -> Result<Vec<PlacedOrder>, StoreError> {
+        off_the_runtime(|| {
+            let connection = self.lock();
+            let mut statement = connection.prepare(
+                "SELECT rowid, id, created_at, snapshot FROM orders WHERE identity_id = ?1
+                 ORDER BY created_at DESC, rowid DESC",
+            )?;
+            let rows = statement.query_map(params![identity_id], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                ))
+            })?;
+            let mut orders = Vec::new();
+            for row in rows {
+                let (rowid, id, placed_at, snapshot) = row?;
+                orders.push(PlacedOrder {
+                    number: 10_000 + rowid,
+                    id,
+                    placed_at,
+                    snapshot: serde_json::from_str(&snapshot)?,
+                });
+            }
+            Ok(orders)
         })
     }
 

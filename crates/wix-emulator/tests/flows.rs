@@ -35,15 +35,7 @@ async fn hosted_checkout_places_the_order_and_starts_a_new_cart() {
             "callbacks": {"postFlowUrl": "https://store.test/", "thankYouPageUrl": "https://store.test/thank-you"}})))
         .await;
     let full_url = session["redirectSession"]["fullUrl"].as_str().expect("url");
-    let page = emu
-        .http
-        .get(full_url)
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let page = emu.html(full_url).await;
     assert!(
         page.contains("Willow Hoodie") && page.contains("Place order"),
         "{page}"
@@ -179,25 +171,21 @@ async fn member_login_completes_pkce() {
     use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
     use sha2::{Digest, Sha256};
     let emu = start().await;
+    emu.emulator.set_settings(wix_emulator::Settings {
+        allowed_redirect_uris: vec!["https://store.test/callback".into()],
+        ..emu.emulator.settings()
+    });
     let (token, _) = emu.visitor().await;
     let verifier = "a-long-random-verifier-string-of-43-characters-or-more-0123";
     let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
     let session = emu
         .ok("POST", "/redirect-session/v1/redirect-session", Some(&token), Some(json!({"auth": {"authRequest": {
             "clientId": "c", "codeChallenge": challenge, "codeChallengeMethod": "S256", "responseMode": "query",
-            "responseType": "code", "scope": "offline_access", "state": "xyz", "redirectUri": "http://store.test/callback"}},
+            "responseType": "code", "scope": "offline_access", "state": "xyz", "redirectUri": "https://store.test/callback"}},
             "prompt": "login"})))
         .await;
     let url = session["redirectSession"]["fullUrl"].as_str().expect("url");
-    let page = emu
-        .http
-        .get(url)
-        .send()
-        .await
-        .expect("login page")
-        .text()
-        .await
-        .expect("html");
+    let page = emu.html(url).await;
     assert!(page.contains("ada@example.com"));
     let wrong = emu
         .http
@@ -222,7 +210,7 @@ async fn member_login_completes_pkce() {
     let code = query_param(&location, "code").expect("code");
     let exchange = |verifier: &str, code: &str| {
         json!({"clientId": "c", "grantType": "authorization_code", "code": code, "codeVerifier": verifier,
-               "redirectUri": "http://store.test/callback"})
+               "redirectUri": "https://store.test/callback"})
     };
     let (status, _) = emu
         .call(

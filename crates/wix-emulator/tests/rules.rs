@@ -355,3 +355,157 @@ async fn crafted_cursors_never_overflow_or_panic() {
         .await;
     assert_eq!(status, 200, "an offset past the end is an empty page");
 }
+
+/// An auth redirect session as Wix's clients build it, with `changes` merged into `authRequest`.
+fn auth_session(changes: Value) -> Value {
+    let mut request = json!({
+        "clientId": "c", "codeChallenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        "codeChallengeMethod": "S256", "responseMode": "query", "responseType": "code",
+        "scope": "offline_access", "state": "s1", "redirectUri": "http://127.0.0.1:9/auth/callback"});
+    for (key, value) in changes.as_object().expect("an object") {
+        if value.is_null() {
+            request.as_object_mut().expect("object").remove(key);
+        } else {
+            request[key] = value.clone();
+        }
+    }
+    json!({"auth": {"authRequest": request, "prompt": "login"}})
+}
+
+#[tokio::test]
+async fn auth_sessions_take_every_shape_wixs_clients_send_and_nothing_incomplete() {
+    let emu = start().await;
+    let (token, _) = emu.visitor().await;
+    let create = |body: Value| {
+        let emu = &emu;
+        let token = token.clone();
+        async move {
+            emu.call(
+                "POST",
+                "/headless/v1/redirect-session",
+                Some(&token),
+                Some(body),
+            )
+            .await
+        }
+    };
+    // The SDK's hosted login; Wix's REST client's (no prompt); the direct login (no redirect
+    // URI, a web message, a session token, prompt none).
+    let (status, body) = create(auth_session(json!({}))).await;
+    assert_eq!(status, 200, "{body}");
+    let mut rest_client = auth_session(json!({"responseMode": "fragment"}));
+    rest_client["auth"]
+        .as_object_mut()
+        .expect("auth")
+        .remove("prompt");
+    let (status, body) = create(rest_client).await;
+    assert_eq!(status, 200, "{body}");
+    let mut direct = auth_session(
+        json!({"responseMode": "web_message", "redirectUri": null, "sessionToken": "JWS.session"}),
+    );
+    direct["auth"]["prompt"] = json!("none");
+    let (status, body) = create(direct).await;
+    assert_eq!(status, 200, "{body}");
+    // Refused: no challenge, no client id, another challenge method, no redirect URI outside
+    // web_message, an unknown response mode, a redirect URI the app does not allow.
+    for changes in [
+        json!({"codeChallenge": null}),
+        json!({"clientId": null}),
+        json!({"codeChallengeMethod": "plain"}),
+        json!({"redirectUri": null}),
+        json!({"responseMode": "form_post"}),
+        json!({"redirectUri": "https://evil.example.com/auth/callback"}),
+    ] {
+        let (status, body) = create(auth_session(changes.clone())).await;
+        assert_eq!(status, 400, "{changes}: {body}");
+        assert!(body["details"]["validationError"].is_object(), "{body}");
+    }
+    let (status, _) =
+        create(json!({"logout": {}, "callbacks": {"postFlowUrl": "http://127.0.0.1:9/"}})).await;
+    assert_eq!(status, 400, "logout needs the client id");
+}
+
+#[tokio::test]
+async fn hosted_login_answers_go_back_as_wix_sends_them() {
+    let emu = start().await;
+    let (token, _) = emu.visitor().await;
+    let page = |body: Value| {
+        let emu = &emu;
+        let token = token.clone();
+        async move {
+            let (status, session) = emu
+                .call(
+                    "POST",
+                    "/headless/v1/redirect-session",
+                    Some(&token),
+                    Some(body),
+                )
+                .await;
+            assert_eq!(status, 200, "{session}");
+            session["redirectSession"]["fullUrl"]
+                .as_str()
+                .expect("url")
+                .to_owned()
+        }
+    };
+    // A cancel goes back with OAuth's error and the state.
+    let url = page(auth_session(json!({}))).await;
+    let cancelled = emu
+        .http
+        .post(url.replace("/login?", "/login/cancel?"))
+        .send()
+        .await
+        .expect("cancel");
+    let location = cancelled.headers()["location"].to_str().expect("location");
+    assert!(location
+        .starts_with("http://127.0.0.1:9/auth/callback?error=access_denied&error_description="));
+    assert!(location.ends_with("&state=s1"), "{location}");
+    // Without a state in the request, none comes back.
+    let url = page(auth_session(json!({"state": null}))).await;
+    let answer = emu
+        .http
+        .post(&url)
+        .form(&[("email", "ada@example.com"), ("password", "rustacean")])
+        .send()
+        .await
+        .expect("login");
+    let location = answer.headers()["location"].to_str().expect("location");
+    assert!(
+        location.contains("?code=") && !location.contains("state="),
+        "{location}"
+    );
+    // prompt none: no Wix-domain session here, so login_required, as a web message.
+    let mut silent = auth_session(json!({"responseMode": "web_message", "redirectUri": null}));
+    silent["auth"]["prompt"] = json!("none");
+    let url = page(silent).await;
+    let html = emu.html(&url).await;
+    assert!(
+        html.contains("postMessage") && html.contains("login_required"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn member_reads_refuse_visitor_tokens() {
+    let emu = start().await;
+    let (token, _) = emu.visitor().await;
+    let (status, body) = emu
+        .call(
+            "GET",
+            "/members/v1/members/my?fieldsets=FULL",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["message"], "Missing site member id");
+    let (status, _) = emu
+        .call(
+            "POST",
+            "/ecom/v1/orders/search",
+            Some(&token),
+            Some(json!({"search": {}})),
+        )
+        .await;
+    assert_eq!(status, 403);
+}

@@ -15,21 +15,44 @@ use crate::{
     tokens::{AccessToken, RefreshToken, TokenRole, Tokens},
 };
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct TokenRequest<'a> {
-    client_id: &'a str,
-    grant_type: &'a str,
+pub(crate) struct TokenRequest<'a> {
+    pub client_id: &'a str,
+    pub grant_type: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    refresh_token: Option<&'a str>,
+    pub refresh_token: Option<&'a str>,
+    /// `authorization_code` only (crate::members).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_verifier: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect_uri: Option<&'a str>,
 }
 
 #[derive(Deserialize)]
-struct TokenResponse {
-    access_token: String,
-    expires_in: i64,
+pub(crate) struct TokenResponse {
+    pub access_token: String,
+    pub expires_in: i64,
     #[serde(default)]
-    refresh_token: Option<String>,
+    pub refresh_token: Option<String>,
+}
+
+impl TokenResponse {
+    /// New tokens for an identity of `role`, the answer received at `now`.
+    pub(crate) fn into_tokens(self, now: i64, role: TokenRole) -> Tokens {
+        Tokens {
+            access_token: AccessToken {
+                value: self.access_token,
+                expires_at: now + self.expires_in,
+            },
+            refresh_token: RefreshToken {
+                value: self.refresh_token.unwrap_or_default(),
+                role,
+            },
+        }
+    }
 }
 
 /// What [`WixClient::ensure_valid`] did.
@@ -44,7 +67,10 @@ pub enum TokenRefresh {
 }
 
 impl WixClient {
-    async fn token_call(&self, request: &TokenRequest<'_>) -> Result<TokenResponse, WixError> {
+    pub(crate) async fn token_call(
+        &self,
+        request: &TokenRequest<'_>,
+    ) -> Result<TokenResponse, WixError> {
         let answer = self
             .exchange(Method::POST, "/oauth2/token", None, Some(request))
             .await
@@ -80,19 +106,10 @@ impl WixClient {
             .token_call(&TokenRequest {
                 client_id: self.client_id(),
                 grant_type: "anonymous",
-                refresh_token: None,
+                ..TokenRequest::default()
             })
             .await?;
-        Ok(Tokens {
-            access_token: AccessToken {
-                value: response.access_token,
-                expires_at: now + response.expires_in,
-            },
-            refresh_token: RefreshToken {
-                value: response.refresh_token.unwrap_or_default(),
-                role: TokenRole::Visitor,
-            },
-        })
+        Ok(response.into_tokens(now, TokenRole::Visitor))
     }
 
     /// The SDK's `renewToken`: a new access token. Wix's REST client stores the refresh token
@@ -105,6 +122,7 @@ impl WixClient {
                 client_id: self.client_id(),
                 grant_type: "refresh_token",
                 refresh_token: Some(&refresh_token.value),
+                ..TokenRequest::default()
             })
             .await?;
         Ok(Tokens {
@@ -280,7 +298,7 @@ mod tests {
         let anonymous = TokenRequest {
             client_id: "c",
             grant_type: "anonymous",
-            refresh_token: None,
+            ..TokenRequest::default()
         };
         assert_eq!(
             serde_json::to_value(&anonymous).expect("json"),
@@ -290,6 +308,7 @@ mod tests {
             client_id: "c",
             grant_type: "refresh_token",
             refresh_token: Some("JWS.r"),
+            ..TokenRequest::default()
         };
         assert_eq!(
             serde_json::to_value(&renew).expect("json"),

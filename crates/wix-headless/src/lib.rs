@@ -8,6 +8,8 @@
 //! - [`cart`]: the eCom current cart, v1 or V2 (§5, §5b, §9.2), and the checkout redirect (§6).
 //! - [`media`]: image URLs in the one form Wix's media host resizes (§9.1).
 //! - [`money`]: decimal amounts with their currency and Wix's formatted text.
+//! - [`members`]: member sign-in on Wix's hosted login page (authorization code with PKCE),
+//!   sign-out, the current member (§2, §3, §9.3); [`orders`]: a member's own orders.
 //!
 //! The client holds no tokens: every call takes the access token to send, so one client serves
 //! every visitor of a server. Failures are [`WixError`] variants, never message text.
@@ -18,7 +20,9 @@ pub mod catalog;
 mod client;
 mod error;
 pub mod media;
+pub mod members;
 pub mod money;
+pub mod orders;
 mod redirects;
 pub mod tokens;
 

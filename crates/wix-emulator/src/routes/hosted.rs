@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/checkout", get(checkout_page).post(place_order))
         .route("/login", get(login_page).post(login))
+        .route("/login/cancel", axum::routing::post(cancel_login))
         .route("/logout", get(logout))
 }
 
@@ -49,7 +50,7 @@ fn page(title: &str, body: &str) -> String {
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title} · Wix (emulator)</title><style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1d1d1f}}\
          table{{width:100%;border-collapse:collapse}}td,th{{padding:.4rem;border-bottom:1px solid #ddd;text-align:left}}\
-         button{{font:inherit;padding:.6rem 1.2rem;background:#116dff;color:#fff;border:0;border-radius:.4rem;cursor:pointer}}\
+         button{{font:inherit;padding:.6rem 1.2rem;background:#116dff;color:#fff;border:0;border-radius:.4rem;cursor:pointer}}button.secondary{{background:#fff;color:#116dff;border:1px solid #116dff}}\
          .error{{color:#a1261b}}label{{display:block;margin:.6rem 0 .2rem;font-weight:600}}input,select{{font:inherit;padding:.4rem}}</style></head>\
          <body><p><small>Wix-hosted page (emulated)</small></p><h1>{title}</h1>{body}</body></html>",
         title = escape(title)
@@ -302,16 +303,99 @@ fn login_form(session: &RedirectSession, error: Option<&str>) -> String {
         "{error}<form method=\"post\" action=\"/login?session={id}\">\
          <label for=\"email\">Member</label><select id=\"email\" name=\"email\">{accounts}</select>\
          <label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\" value=\"\">\
-         <p><small>Demo password: rustacean</small></p><button type=\"submit\">Log in</button></form>",
+         <p><small>Demo password: rustacean</small></p><button type=\"submit\">Log in</button></form>\
+         <form method=\"post\" action=\"/login/cancel?session={id}\"><p><button type=\"submit\" class=\"secondary\">Cancel</button></p></form>",
         id = escape(&session.id)
     )
 }
 
-async fn login_page(State(state): State<AppState>, Query(query): Query<SessionQuery>) -> Response {
-    match session_of(&state, &query.session, &["auth", "login"]) {
-        Ok(session) => Html(page("Log in", &login_form(&session, None))).into_response(),
-        Err(response) => response,
+/// Where a sign-in's answer goes: back to the redirect URI in the query or the fragment (the
+/// `state` only when the request had one, as Wix adds it), or to the page that opened this one
+/// as a web message (the direct login, no redirect URI).
+fn auth_answer(session: &RedirectSession, params: &[(&str, &str)]) -> Response {
+    let request = auth_request(session);
+    let text = |field: &str| request.get(field).and_then(Value::as_str);
+    let mut params: Vec<(&str, &str)> = params.to_vec();
+    if let Some(state) = text("state") {
+        params.push(("state", state));
     }
+    let Some(redirect_uri) = text("redirectUri") else {
+        // web_message: the SDK's hidden frame listens for this message (UNCONFIRMED to which
+        // origin Wix posts it; the code is useless without the verifier).
+        let message: serde_json::Map<String, Value> = params
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), Value::String((*v).to_owned())))
+            .collect();
+        let script = format!(
+            "<script>(window.opener||window.parent).postMessage({}, \"*\")</script>",
+            Value::Object(message).to_string().replace('<', "\\u003c")
+        );
+        return Html(page(
+            "Signing in",
+            &format!("<p>Returning to the store…</p>{script}"),
+        ))
+        .into_response();
+    };
+    let query: String = params
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let url = if text("responseMode") == Some("fragment") {
+        format!("{redirect_uri}#{query}")
+    } else {
+        let separator = if redirect_uri.contains('?') { '&' } else { '?' };
+        format!("{redirect_uri}{separator}{query}")
+    };
+    Redirect::to(&url).into_response()
+}
+
+async fn login_page(State(state): State<AppState>, Query(query): Query<SessionQuery>) -> Response {
+    let session = match session_of(&state, &query.session, &["auth", "login"]) {
+        Ok(session) => session,
+        Err(response) => return response,
+    };
+    // `prompt: "none"`: sign in without a page, from a session Wix already has. The emulator
+    // keeps no Wix-domain session (and no IAM login for a `sessionToken`), so there is none.
+    if session
+        .payload
+        .pointer("/auth/prompt")
+        .and_then(Value::as_str)
+        == Some("none")
+    {
+        return auth_answer(
+            &session,
+            &[
+                ("error", "login_required"),
+                ("error_description", "No member is signed in to Wix"),
+            ],
+        );
+    }
+    Html(page("Log in", &login_form(&session, None))).into_response()
+}
+
+/// The member closed the login page without signing in.
+async fn cancel_login(
+    State(state): State<AppState>,
+    Query(query): Query<SessionQuery>,
+) -> Response {
+    let session = match session_of(&state, &query.session, &["auth", "login"]) {
+        Ok(session) => session,
+        Err(response) => return response,
+    };
+    if session.intent == "login" {
+        return match callback(&session, "postFlowUrl", &[], false) {
+            Some(url) => return_to(&state, &url),
+            None => Html(page("Log in", "<p>Sign-in cancelled.</p>")).into_response(),
+        };
+    }
+    auth_answer(
+        &session,
+        &[
+            ("error", "access_denied"),
+            ("error_description", "The member cancelled the sign-in"),
+        ],
+    )
 }
 
 #[derive(Deserialize)]
@@ -361,13 +445,13 @@ async fn login(
             );
         }
     };
-    let Some(redirect_uri) = text("redirectUri") else {
+    if session.intent == "login" {
         // The `login` intent without PKCE: back to the store's post-flow page.
         return match callback(&session, "postFlowUrl", &[], true) {
             Some(url) => return_to(&state, &url),
             None => Html(page("Logged in", "<p>You are logged in.</p>")).into_response(),
         };
-    };
+    }
     let code = uuid::Uuid::new_v4().simple().to_string();
     let saved = state.store.save_auth_code(
         &code,
@@ -375,7 +459,7 @@ async fn login(
             identity,
             client_id: text("clientId").unwrap_or_default(),
             code_challenge: text("codeChallenge").unwrap_or_default(),
-            redirect_uri: Some(redirect_uri.clone()),
+            redirect_uri: text("redirectUri"),
             expires_at: now + AUTH_CODE_TTL_SECS,
         },
     );
@@ -387,15 +471,7 @@ async fn login(
             "Please try again.",
         );
     }
-    let state_param = text("state").unwrap_or_default();
-    let params = format!("code={}&state={}", encode(&code), encode(&state_param));
-    let url = if text("responseMode").as_deref() == Some("fragment") {
-        format!("{redirect_uri}#{params}")
-    } else {
-        let separator = if redirect_uri.contains('?') { '&' } else { '?' };
-        format!("{redirect_uri}{separator}{params}")
-    };
-    Redirect::to(&url).into_response()
+    auth_answer(&session, &[("code", &code)])
 }
 
 async fn logout(State(state): State<AppState>, Query(query): Query<SessionQuery>) -> Response {
@@ -403,6 +479,13 @@ async fn logout(State(state): State<AppState>, Query(query): Query<SessionQuery>
         Ok(session) => session,
         Err(response) => return response,
     };
+    // Wix: logout "invalidates the visitor or member token" (UNCONFIRMED when; here, when the
+    // browser reaches the logout page).
+    if let Some(identity) = &session.identity_id {
+        if let Err(error) = state.store.revoke_tokens(identity) {
+            tracing::error!(%error, "logout");
+        }
+    }
     match callback(&session, "postFlowUrl", &[], false) {
         Some(url) => return_to(&state, &url),
         None => Html(page("Logged out", "<p>You are logged out.</p>")).into_response(),

@@ -5,6 +5,7 @@ mod carts;
 mod carts_v2;
 mod hosted;
 mod media;
+mod members;
 mod oauth;
 mod products;
 mod redirects;
@@ -28,6 +29,7 @@ pub fn router(state: AppState, admin_enabled: bool) -> Router {
         .merge(carts::routes())
         .merge(carts_v2::routes())
         .merge(redirects::routes())
+        .merge(members::routes())
         .layer(middleware::from_fn_with_state(state.clone(), inject_faults));
     let mut router = Router::new()
         .merge(api)

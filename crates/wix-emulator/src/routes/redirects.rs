@@ -106,33 +106,21 @@ async fn create(
             }
             "checkout"
         }
-        "auth" | "login" => {
-            if intent == "auth" {
-                for field in ["clientId", "codeChallenge", "redirectUri"] {
-                    if body
-                        .pointer(&format!("/auth/authRequest/{field}"))
-                        .and_then(Value::as_str)
-                        .is_none()
-                    {
-                        return Err(ApiError::validation(
-                            format!("auth.authRequest.{field}"),
-                            "is required",
-                        ));
-                    }
-                }
-                let method = body
-                    .pointer("/auth/authRequest/codeChallengeMethod")
-                    .and_then(Value::as_str);
-                if method.is_some_and(|m| m != "S256") {
-                    return Err(ApiError::validation(
-                        "auth.authRequest.codeChallengeMethod",
-                        "only S256 is supported",
-                    ));
-                }
-            }
+        "auth" => {
+            check_auth_request(&state, &body)?;
             "login"
         }
-        "logout" => "logout",
+        "login" => "login",
+        "logout" => {
+            if body
+                .pointer("/logout/clientId")
+                .and_then(Value::as_str)
+                .is_none()
+            {
+                return Err(ApiError::validation("logout.clientId", "is required"));
+            }
+            "logout"
+        }
         other => {
             return Err(ApiError::application(
                 StatusCode::NOT_IMPLEMENTED,
@@ -157,4 +145,50 @@ async fn create(
         "sessionToken": session.id,
         "urlDetails": {"endpoint": endpoint, "searchParams": {"session": session.id}},
     }})))
+}
+
+/// The `auth` intent (§3, §9.3), in both shapes Wix's own clients send: the hosted login page
+/// returning to a `redirectUri` (`responseMode` `query` or `fragment`; the SDK also sends
+/// `auth.prompt`), and the direct login without one (`responseMode: "web_message"`, a
+/// `sessionToken`, `prompt: "none"`).
+fn check_auth_request(state: &AppState, body: &Value) -> ApiResult<()> {
+    let text = |field: &str| {
+        body.pointer(&format!("/auth/authRequest/{field}"))
+            .and_then(Value::as_str)
+    };
+    for field in ["clientId", "codeChallenge"] {
+        if text(field).is_none_or(str::is_empty) {
+            return Err(ApiError::validation(
+                format!("auth.authRequest.{field}"),
+                "is required",
+            ));
+        }
+    }
+    if text("codeChallengeMethod").is_some_and(|m| m != "S256") {
+        return Err(ApiError::validation(
+            "auth.authRequest.codeChallengeMethod",
+            "only S256 is supported",
+        ));
+    }
+    let mode = text("responseMode").unwrap_or("query");
+    if !matches!(mode, "query" | "fragment" | "web_message") {
+        return Err(ApiError::validation(
+            "auth.authRequest.responseMode",
+            "must be query, fragment or web_message",
+        ));
+    }
+    match text("redirectUri") {
+        // Wix returns only to an allow-listed URI, matched exactly (UNCONFIRMED whether it
+        // refuses here or on the login page; here fails earliest).
+        Some(uri) if !state.settings().allows_redirect_uri(uri) => Err(ApiError::validation(
+            "auth.authRequest.redirectUri",
+            "is not one of the app's allowed redirect URIs",
+        )),
+        Some(_) => Ok(()),
+        None if mode == "web_message" => Ok(()),
+        None => Err(ApiError::validation(
+            "auth.authRequest.redirectUri",
+            "is required unless responseMode is web_message",
+        )),
+    }
 }

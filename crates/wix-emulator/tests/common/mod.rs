@@ -34,6 +34,18 @@ pub async fn start() -> Emu {
 }
 
 impl Emu {
+    /// The HTML of a hosted page.
+    pub async fn html(&self, url: &str) -> String {
+        self.http
+            .get(url)
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html")
+    }
+
     pub async fn call(
         &self,
         method: &str,

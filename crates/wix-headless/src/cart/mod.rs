@@ -4,7 +4,7 @@
 
 mod v1;
 mod v2;
-mod wire;
+pub(crate) mod wire;
 
 use serde::{Deserialize, Serialize};
 

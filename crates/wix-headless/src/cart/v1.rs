@@ -7,35 +7,12 @@ use serde_json::{json, Value};
 
 use super::{
     slug_from_path,
-    wire::{self, DescriptionLine, Image, PageUrl, Translatable, WireCoupon},
+    wire::{self, DescriptionLine, Image, PageUrl, Price, Translatable, WireCoupon},
     Cart, CartLine, CartTotals, CatalogReference, LineItemInput, LineStatus,
 };
-use crate::{
-    client::WixClient,
-    error::WixError,
-    money::{Amount, Money},
-};
+use crate::{client::WixClient, error::WixError, money::Money};
 
 const BASE: &str = "/ecom/v1/carts/current";
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct Price {
-    #[serde(default)]
-    amount: Amount,
-    #[serde(default)]
-    formatted_amount: Option<String>,
-}
-
-impl Price {
-    fn money(&self, currency: &str) -> Money {
-        Money::new(
-            self.amount.0.unwrap_or_default(),
-            currency,
-            self.formatted_amount.as_deref(),
-        )
-    }
-}
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]

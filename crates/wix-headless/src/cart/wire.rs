@@ -5,7 +5,31 @@ use serde::{de::DeserializeOwned, Deserialize};
 use serde_json::Value;
 
 use super::{AppliedCoupon, Cart};
-use crate::{client::WixClient, error::WixError};
+use crate::{
+    client::WixClient,
+    error::WixError,
+    money::{Amount, Money},
+};
+
+/// An amount with Wix's own formatting (Cart v1, orders): `{"amount", "formattedAmount"}`.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Price {
+    #[serde(default)]
+    amount: Amount,
+    #[serde(default)]
+    formatted_amount: Option<String>,
+}
+
+impl Price {
+    pub(crate) fn money(&self, currency: &str) -> Money {
+        Money::new(
+            self.amount.0.unwrap_or_default(),
+            currency,
+            self.formatted_amount.as_deref(),
+        )
+    }
+}
 
 /// A cart in one API's wire shape, mapped with the client's media host.
 pub(super) trait IntoCart: DeserializeOwned {
@@ -73,7 +97,7 @@ pub(super) async fn current<W: IntoCart>(
 }
 
 #[derive(Deserialize, Default)]
-pub(super) struct Translatable {
+pub(crate) struct Translatable {
     #[serde(default)]
     original: String,
     #[serde(default)]
@@ -81,7 +105,7 @@ pub(super) struct Translatable {
 }
 
 impl Translatable {
-    pub(super) fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         self.translated
             .as_deref()
             .filter(|t| !t.is_empty())
@@ -92,7 +116,7 @@ impl Translatable {
 /// A variant choice shown on a line: `Color: Black`.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct DescriptionLine {
+pub(crate) struct DescriptionLine {
     #[serde(default)]
     name: Translatable,
     #[serde(default)]
@@ -102,7 +126,7 @@ pub(super) struct DescriptionLine {
 }
 
 impl DescriptionLine {
-    pub(super) fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         let value = self
             .plain_text
             .as_ref()
@@ -122,7 +146,7 @@ pub(super) struct PageUrl {
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct Image {
+pub(crate) struct Image {
     #[serde(default)]
     pub(super) url: Option<String>,
     #[serde(default)]
@@ -134,7 +158,7 @@ pub(super) struct Image {
 }
 
 impl Image {
-    pub(super) fn image(&self, media_base: &str) -> Option<crate::media::Image> {
+    pub(crate) fn image(&self, media_base: &str) -> Option<crate::media::Image> {
         Some(
             crate::media::Image::parse(self.url.as_deref()?, media_base, self.alt_text.clone())?
                 .sized(self.width, self.height),
