@@ -11,8 +11,13 @@ use crate::{
     api::cart::{AddToCart, RemoveLine, UpdateQuantity},
     components::{cart_drawer::CartDrawer, header::Header},
     pages::{
-        cart::CartPage, home::HomePage, not_found::NotFound, product::ProductPage,
-        search::SearchPage, thank_you::ThankYouPage,
+        account::{AccountPage, OrderPage, SignInProblemPage},
+        cart::CartPage,
+        home::HomePage,
+        not_found::NotFound,
+        product::ProductPage,
+        search::SearchPage,
+        thank_you::ThankYouPage,
     },
 };
 
@@ -85,6 +90,17 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=StaticSegment("cart") view=CartPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("thank-you") view=ThankYouPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("account"), StaticSegment("sign-in"))
+                        view=SignInProblemPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("account"), StaticSegment("orders"), ParamSegment("id"))
+                        view=OrderPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
             <CartDrawer/>

@@ -8,9 +8,12 @@ use super::error::StoreError;
 /// Most of one item a shopper may add at once (the quantity field's limit).
 pub const MAX_QUANTITY: u32 = 99;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+/// What the header shows about the visitor: their cart's size and who is signed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct CartSummary {
     pub item_count: u32,
+    /// The signed-in member's first name (or another short name); `None` for a visitor.
+    pub member_name: Option<String>,
 }
 
 /// What an add-to-cart did. Wix answers 200 even when it added nothing (wix-api.md §9.2), so
@@ -56,10 +59,12 @@ pub enum CartNotice {
     PaymentsOff,
     CheckoutFailed,
     SlowDown,
+    /// After signing in: not every line of the visitor's cart could join the member's cart.
+    NotAllCarried,
 }
 
 impl CartNotice {
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 17] = [
         Self::Added,
         Self::PartlyAdded,
         Self::NotAdded,
@@ -76,6 +81,7 @@ impl CartNotice {
         Self::PaymentsOff,
         Self::CheckoutFailed,
         Self::SlowDown,
+        Self::NotAllCarried,
     ];
 
     pub fn code(self) -> &'static str {
@@ -96,6 +102,7 @@ impl CartNotice {
             Self::PaymentsOff => "payments-off",
             Self::CheckoutFailed => "checkout-failed",
             Self::SlowDown => "slow-down",
+            Self::NotAllCarried => "not-all-carried",
         }
     }
 
@@ -121,6 +128,7 @@ impl CartNotice {
             Self::PaymentsOff => "The store cannot take payments right now, so checkout is unavailable. Your cart is saved.",
             Self::CheckoutFailed => "Checkout could not be started. Your cart is saved; please try again.",
             Self::SlowDown => StoreError::TooManyRequests { retry_after_secs: 1 }.message(),
+            Self::NotAllCarried => "You are signed in. Some items from your cart could not be moved to your account's cart (they may be sold out): check it before you check out.",
         }
     }
 

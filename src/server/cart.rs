@@ -45,6 +45,7 @@ pub async fn summary() -> Result<CartSummary, StoreError> {
         .map_err(fail)?;
     Ok(CartSummary {
         item_count: cart.map(|c| c.item_count()).unwrap_or(0),
+        member_name: current_session().member_name(),
     })
 }
 

@@ -132,11 +132,25 @@ pub async fn limit_posts(
     if let Some(address) = address {
         request.extensions_mut().insert(ClientAddress(address));
     }
-    let limited = request.method() == Method::POST && request.uri().path().starts_with("/api/");
+    // Server functions, and the sign-in routes (each starts a Wix redirect session or a token
+    // exchange).
+    let path = request.uri().path();
+    let limited = (request.method() == Method::POST && path.starts_with("/api/"))
+        || path.starts_with("/auth/");
     if let (true, Some(limiter), Some(address)) = (limited, &state.limits.posts, address) {
         if let Err(wait) = limiter.check(address) {
             tracing::warn!(%address, path = request.uri().path(), "server-function posts over the limit");
-            return too_many_response(too_many(wait));
+            let navigation = request
+                .headers()
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"));
+            let error = too_many(wait);
+            return if navigation {
+                too_many_page(error)
+            } else {
+                too_many_response(error)
+            };
         }
     }
     next.run(request).await
@@ -158,6 +172,22 @@ pub fn too_many_response(error: StoreError) -> Response {
     if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
         response.headers_mut().insert(header::RETRY_AFTER, value);
     }
+    response
+}
+
+/// A 429 for a browser's navigation (a form post without JavaScript, a sign-in link): a page.
+fn too_many_page(error: StoreError) -> Response {
+    let mut response = too_many_response(error);
+    *response.body_mut() = axum::body::Body::from(format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Too many requests</title>\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head><body>\
+         <h1>Too many requests</h1><p>{}</p><p><a href=\"/\">Back to the store</a></p></body></html>",
+        error.message()
+    ));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     response
 }
 

@@ -1,6 +1,7 @@
 //! Server-only code: configuration, the embedded emulator, visitor sessions, Wix calls and the
 //! router. Nothing here reaches the browser build.
 
+pub mod account;
 mod assets;
 mod bench;
 pub mod calls;
@@ -20,6 +21,7 @@ mod seo;
 mod server_fn_guard;
 pub mod session;
 mod shared_visitor;
+mod sign_in;
 pub mod state;
 pub mod telemetry;
 

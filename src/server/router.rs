@@ -58,6 +58,7 @@ pub fn build(state: AppState) -> Router {
     let app = Router::new()
         .merge(super::seo::routes())
         .merge(super::handoff::routes())
+        .merge(super::sign_in::routes())
         .leptos_routes_with_context(&state, routes(), context.clone(), move || {
             shell(options.clone())
         })

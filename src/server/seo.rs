@@ -19,10 +19,10 @@ pub fn routes() -> Router<AppState> {
         .route("/sitemap-products.xml", get(products))
 }
 
-/// Search, filtered and sorted listings, the cart and the API stay out of the index.
+/// Search, filtered and sorted listings, the cart, account pages and the API stay out of the index.
 async fn robots(State(state): State<AppState>) -> impl IntoResponse {
     let body = format!(
-        "User-agent: *\nDisallow: /search\nDisallow: /cart\nDisallow: /thank-you\nDisallow: /api/\nDisallow: /*?\n\nSitemap: {}/sitemap.xml\n",
+        "User-agent: *\nDisallow: /search\nDisallow: /cart\nDisallow: /thank-you\nDisallow: /account\nDisallow: /auth/\nDisallow: /api/\nDisallow: /*?\n\nSitemap: {}/sitemap.xml\n",
         state.config.public_url
     );
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body)

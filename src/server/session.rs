@@ -60,6 +60,9 @@ struct CookiePayload {
     client_id: String,
     tokens: Tokens,
     issued_at: i64,
+    /// A signed-in member's short name, for the header (no Wix call per page to greet them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    member_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +75,7 @@ enum CookieChange {
 #[derive(Debug)]
 struct SessionState {
     tokens: Option<Tokens>,
+    member_name: Option<String>,
     change: CookieChange,
 }
 
@@ -81,7 +85,11 @@ pub struct Session(Arc<Mutex<SessionState>>);
 
 impl Session {
     fn new(tokens: Option<Tokens>, change: CookieChange) -> Self {
-        Self(Arc::new(Mutex::new(SessionState { tokens, change })))
+        Self(Arc::new(Mutex::new(SessionState {
+            tokens,
+            member_name: None,
+            change,
+        })))
     }
 
     /// A session without a cookie (requests the middleware did not see).
@@ -105,11 +113,39 @@ impl Session {
         state.change = CookieChange::Write;
     }
 
-    /// The visitor is gone (refresh token rejected): the cookie is removed.
+    /// The visitor is gone (refresh token rejected), or the member signed out: the cookie is
+    /// removed.
     pub fn clear(&self) {
         let mut state = self.lock();
         state.tokens = None;
+        state.member_name = None;
         state.change = CookieChange::Remove;
+    }
+
+    /// A member signed in: their tokens replace the visitor's, and `name` greets them.
+    pub fn sign_in(&self, tokens: Tokens, name: Option<String>) {
+        let mut state = self.lock();
+        state.tokens = Some(tokens);
+        state.member_name = name;
+        state.change = CookieChange::Write;
+    }
+
+    /// Whether a member is signed in (their tokens, not a visitor's).
+    pub fn is_member(&self) -> bool {
+        self.lock()
+            .tokens
+            .as_ref()
+            .is_some_and(|t| t.refresh_token.role == TokenRole::Member)
+    }
+
+    /// The signed-in member's short name; `None` for a visitor.
+    pub fn member_name(&self) -> Option<String> {
+        let state = self.lock();
+        let member = state
+            .tokens
+            .as_ref()
+            .is_some_and(|t| t.refresh_token.role == TokenRole::Member);
+        state.member_name.clone().filter(|_| member)
     }
 
     fn change(&self) -> CookieChange {
@@ -122,11 +158,17 @@ impl Session {
 pub struct CookieKeys {
     pub current: Key,
     pub previous: Vec<Key>,
+    /// The short-lived sign-in cookie's (see `sign_in`): a key of its own, current secret only.
+    pub sign_in: Key,
 }
 
 impl CookieKeys {
     pub fn new(secrets: &SessionSecrets) -> Self {
         Self {
+            sign_in: purpose_key(
+                secrets.current.expose(),
+                b"wix-storefront/sign-in-cookie/v1",
+            ),
             current: cookie_key(secrets.current.expose()),
             previous: secrets
                 .previous
@@ -140,13 +182,17 @@ impl CookieKeys {
 /// What the cookie key is for: a secret shared with another use yields other keys.
 const KEY_PURPOSE: &[u8] = b"wix-storefront/session-cookie/v1";
 
-/// Derives the 64-byte cookie key (encryption and signing) from a secret with HKDF-SHA256 and a
-/// purpose label.
+/// Derives the session cookie's 64-byte key (encryption and signing) from a secret.
 pub fn cookie_key(secret: &str) -> Key {
+    purpose_key(secret, KEY_PURPOSE)
+}
+
+/// A 64-byte cookie key for one purpose, from a secret with HKDF-SHA256 and the purpose label.
+fn purpose_key(secret: &str, purpose: &[u8]) -> Key {
     let kdf = hkdf::Hkdf::<sha2::Sha256>::new(None, secret.as_bytes());
     let mut key = [0u8; 64];
     // 64 bytes is far below HKDF-SHA256's limit of 8160, so this cannot fail.
-    if kdf.expand(KEY_PURPOSE, &mut key).is_err() {
+    if kdf.expand(purpose, &mut key).is_err() {
         unreachable!("64 bytes is a valid HKDF-SHA256 output length");
     }
     Key::from(&key)
@@ -221,6 +267,7 @@ pub async fn session_layer(
                     CookieChange::Keep
                 },
             );
+            session.lock().member_name = payload.member_name.clone();
             match state
                 .renewals
                 .ensure_valid(&state.wix, &payload.tokens)
@@ -271,6 +318,7 @@ pub async fn session_layer(
                     client_id: state.wix.client_id().to_owned(),
                     tokens,
                     issued_at: now,
+                    member_name: session.member_name(),
                 };
                 match serde_json::to_string(&payload) {
                     Ok(value) => cookies
@@ -285,7 +333,18 @@ pub async fn session_layer(
 }
 
 fn session_cookie(value: String, secure: bool, max_age_secs: i64) -> Cookie<'static> {
-    let mut cookie = Cookie::new(cookie_name(secure), value);
+    private_cookie(cookie_name(secure), value, secure, max_age_secs)
+}
+
+/// A cookie for the server's eyes only: HTTP-only, `Lax`, the whole site, `Secure` over https
+/// (where its name carries the `__Host-` prefix).
+pub fn private_cookie(
+    name: &'static str,
+    value: String,
+    secure: bool,
+    max_age_secs: i64,
+) -> Cookie<'static> {
+    let mut cookie = Cookie::new(name, value);
     cookie.set_http_only(true);
     cookie.set_same_site(SameSite::Lax);
     cookie.set_path("/");
@@ -315,6 +374,7 @@ mod tests {
                 },
             },
             issued_at: 1_767_225_600,
+            member_name: Some("Bartholomew-Maximilian".into()),
         };
         let jar = tower_cookies::cookie::CookieJar::new();
         let key = cookie_key("0123456789abcdef0123456789abcdef");

@@ -15,7 +15,7 @@ from urllib.parse import unquote_plus
 
 from client import Jar, Request, Response, send
 
-# Every `#[server]` function in src/api/{cart,catalog}.rs and the fields it takes.
+# Every `#[server]` function in src/api/{account,cart,catalog}.rs and the fields it takes.
 SERVER_FNS: dict[str, list[str]] = {
     "add_to_cart": ["product_id", "variant_id", "quantity", "return_to"],
     "update_quantity": ["line_id", "quantity", "return_to"],
@@ -26,6 +26,8 @@ SERVER_FNS: dict[str, list[str]] = {
     "search_products": ["query"],  # a `SearchQuery` struct: `query[q]=…&query[sort]=…`
     "get_home": [],
     "get_product": ["slug"],
+    "get_account": [],
+    "get_order": ["order_id"],
 }
 
 API_PATH = re.compile(rb"/api/([a-z_]+?)(\d{6,})")

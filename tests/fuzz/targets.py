@@ -353,9 +353,33 @@ def query_cursor(rng: random.Random, ctx: Context) -> Request:
                    note=f"crafted cursor: {what}")
 
 
+def query_account(rng: random.Random, ctx: Context) -> Request:
+    """The sign-in routes and account pages with hostile input: a sign-in's `return_to` (the
+    answer goes to Wix's login page, or 429), a callback with any query and no sign-in in
+    progress (always the problem page, on this site), an order id, a problem code."""
+    kind = rng.choice(["sign-in", "callback", "order", "problem"])
+    if kind == "sign-in":
+        query = v.query(rng, [("return_to", field_value(rng, ctx, "return_to"))])
+        return Request("GET", target_bytes("/auth/sign-in", query), expect=frozenset({303, 429}),
+                       note="sign-in with a hostile return_to")
+    if kind == "callback":
+        pairs = [(rng.choice(["code", "state", "error", "error_description", "x"]), str(v.value(rng)))
+                 for _ in range(rng.randint(0, 4))]
+        return Request("GET", target_bytes("/auth/callback", v.query(rng, pairs)),
+                       expect=frozenset({303, 429}), local_redirect=True,
+                       note="a callback no sign-in started")
+    if kind == "order":
+        return Request("GET", b"/account/orders/" + segment(rng), expect=frozenset({400, 404}), page=True,
+                       note="an order page while signed out")
+    query = v.query(rng, [("problem", str(v.value(rng)))])
+    return Request("GET", target_bytes("/account/sign-in", query),
+                   expect=frozenset({200, 400, 403, 503}), page=True, note="a sign-in problem page")
+
+
 def case_query(rng: random.Random, ctx: Context, send: Send) -> None:
-    build = rng.choices([query_search, query_category, query_product, query_path, query_method, query_cursor],
-                        weights=[35, 20, 25, 15, 5, 12])[0]
+    build = rng.choices([query_search, query_category, query_product, query_path, query_method, query_cursor,
+                         query_account],
+                        weights=[35, 20, 25, 15, 5, 12, 8])[0]
     request = build(rng, ctx)
     send(request.with_(headers=request.headers + page_headers(rng)))
 
