@@ -45,10 +45,9 @@ async fn token_endpoint_outage_keeps_the_cookie_and_the_cart() {
     });
     let response = store.page("/search", Some(&cookie)).await;
     assert!(response.status() != 500, "{}", response.status());
-    assert!(
-        set_cookie(&response).is_none() && !removes_cookie(&response),
-        "cookie untouched"
-    );
+    assert!(!removes_cookie(&response), "the session is kept");
+    // (The cookie may be rewritten with the cart's size read anew, never with other tokens.)
+    let cookie = set_cookie(&response).unwrap_or(cookie);
     store.emulator.set_settings(Settings::default());
     assert_eq!(
         store.cart_count(&cookie).await,
@@ -305,7 +304,7 @@ async fn kept_pages_serve_only_visitors_without_a_session() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_returning_visitors_view_costs_only_the_badge() {
+async fn a_returning_visitors_view_costs_no_wix_call() {
     let store = store().await;
     let cookie = store.add_one(None).await.expect("a session");
     let first = store.page("/search?q=mug", Some(&cookie)).await;
@@ -314,17 +313,31 @@ async fn a_returning_visitors_view_costs_only_the_badge() {
     let again = store.page("/search?q=mug", Some(&cookie)).await;
     assert_eq!(again.status(), 200);
     assert!(again.text().await.expect("html").contains("1 item in cart"));
-    // Only the cart badge reads Wix: the public catalog comes from the shared cache.
+    // The catalog comes from the shared cache, the badge from the cart's size remembered in the
+    // session cookie at the add.
     let counters = store.emulator.counters();
-    let calls: u64 = counters.values().sum();
-    assert_eq!(calls, 1, "{counters:?}");
-    assert_eq!(store.emulator.counter("GET /ecom/v2/carts/current"), 1);
+    assert_eq!(counters.values().sum::<u64>(), 0, "{counters:?}");
     // Another visitor reads the same shared catalog, and sees their own badge.
     let other = store.add_one(None).await.expect("another session");
     store.emulator.reset_counters();
     let page = store.page("/search?q=mug", Some(&other)).await;
     assert!(page.text().await.expect("html").contains("1 item in cart"));
     assert_eq!(store.emulator.counter("POST /stores/v3/products/search"), 0);
+    // What the session remembers answers for five minutes; then the cart is read again, once,
+    // and remembered anew.
+    store.clock.advance(301);
+    store.emulator.reset_counters();
+    let stale = store.page("/search?q=mug", Some(&cookie)).await;
+    let refreshed = set_cookie(&stale).expect("the new reading is written");
+    assert!(stale.text().await.expect("html").contains("1 item in cart"));
+    assert_eq!(store.emulator.counter("GET /ecom/v2/carts/current"), 1);
+    store.emulator.reset_counters();
+    store.page("/search?q=mug", Some(&refreshed)).await;
+    assert_eq!(store.emulator.counter("GET /ecom/v2/carts/current"), 0);
+    // Back from Wix's checkout the cart may be an order: read at once.
+    let back = store.page("/thank-you?orderId=x", Some(&refreshed)).await;
+    assert_eq!(back.status(), 200);
+    assert_eq!(store.emulator.counter("GET /ecom/v2/carts/current"), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

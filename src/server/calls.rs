@@ -102,7 +102,7 @@ async fn mint_visitor(
     session: &Session,
 ) -> Result<wix_headless::Tokens, WixError> {
     let tokens = state.wix.anonymous_tokens().await?;
-    session.set_tokens(tokens.clone());
+    session.start_visitor(tokens.clone());
     Ok(tokens)
 }
 

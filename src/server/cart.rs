@@ -2,6 +2,9 @@
 
 use std::collections::HashMap;
 
+use axum::http::request::Parts;
+use leptos::prelude::use_context;
+
 use wix_headless::{
     cart::{assess_add, AddOutcome, Callbacks, Cart, CatalogReference, LineItemInput},
     ErrorCode, WixError,
@@ -26,26 +29,55 @@ use crate::{
     url::{safe_return_path, with_query_param},
 };
 
-/// The visitor's cart, without minting a visitor.
+/// How long the cart's size remembered in the session answers for the header badge before the
+/// cart is read again (it changes without the store seeing only through Wix's hosted checkout,
+/// whose return is read at once).
+const CART_SIZE_FRESH_SECS: i64 = 300;
+/// Pages whose header reads the cart from Wix whatever the session remembers: the cart page
+/// (it shows the lines, so the badge must agree with them) and the page Wix's hosted checkout
+/// returns to (the cart may have become an order there).
+const PAGES_READING_THE_CART: [&str; 2] = ["/cart", "/thank-you"];
+
+/// The visitor's cart, without minting a visitor; its size is remembered in the session.
 async fn current_cart(state: &AppState, session: &Session) -> Result<Option<Cart>, WixError> {
     let wix = state.wix.clone();
-    Ok(visitor_call(state, session, Mint::Never, |token| {
+    let cart = visitor_call(state, session, Mint::Never, |token| {
         let wix = wix.clone();
         async move { wix.current_cart(&token).await }
     })
-    .await?
-    .flatten())
+    .await?;
+    if let Some(cart) = &cart {
+        remember_size(state, session, cart.as_ref());
+    }
+    Ok(cart.flatten())
 }
 
-/// The header badge: 0 without a session, and no Wix call either.
+/// Remembers what the cart holds now (`None`: no cart, so nothing).
+fn remember_size(state: &AppState, session: &Session, cart: Option<&Cart>) {
+    let items = cart.map_or(0, Cart::item_count);
+    session.remember_cart_size(items, state.wix.now(), CART_SIZE_FRESH_SECS / 2);
+}
+
+/// The header: the cart's size (0 without a session, and no Wix call either; from the session
+/// while what it remembers is fresh) and who is signed in.
 pub async fn summary() -> Result<CartSummary, StoreError> {
     let state = app_state()?;
-    let cart = current_cart(&state, &current_session())
-        .await
-        .map_err(fail)?;
+    let session = current_session();
+    let reads_the_cart = use_context::<Parts>()
+        .is_some_and(|parts| PAGES_READING_THE_CART.contains(&parts.uri.path()));
+    let known = session
+        .cart_size()
+        .filter(|known| !reads_the_cart && state.wix.now() - known.seen_at < CART_SIZE_FRESH_SECS);
+    let item_count = match known {
+        Some(known) => known.items,
+        None => current_cart(&state, &session)
+            .await
+            .map_err(fail)?
+            .map_or(0, |c| c.item_count()),
+    };
     Ok(CartSummary {
-        item_count: cart.map(|c| c.item_count()).unwrap_or(0),
-        member_name: current_session().member_name(),
+        item_count,
+        member_name: session.member_name(),
     })
 }
 
@@ -65,6 +97,10 @@ fn report<T>(
     notice: impl Fn(&T) -> CartNotice,
     failed: impl FnOnce(CartNotice) -> T,
 ) -> Result<T, StoreError> {
+    if result.is_err() {
+        // The change may have been applied (a timeout): the next page reads the cart again.
+        current_session().forget_cart_size();
+    }
     match result {
         Ok(value) => {
             redirect_plain_form(return_to, notice(&value));
@@ -146,6 +182,7 @@ async fn add_inner(
         }
         other => other.map_err(fail_change)?.ok_or(StoreError::Session)?,
     };
+    remember_size(&state, &session, Some(&cart));
     let outcome = assess_add(before.as_ref(), &cart, &product_id, variant, quantity);
     if let AddOutcome::Refused(refusal) = outcome {
         tracing::info!(?refusal, "Wix answered 200 but added nothing");
@@ -217,14 +254,16 @@ pub async fn set_quantity(
             return Ok(CartNotice::InvalidQuantity);
         };
         let state = app_state()?;
+        let session = current_session();
         let wix = state.wix.clone();
-        let updated = visitor_call(&state, &current_session(), Mint::Never, |token| {
+        let updated = visitor_call(&state, &session, Mint::Never, |token| {
             let (wix, line_id) = (wix.clone(), line_id.clone());
             async move { wix.update_cart_quantity(&token, &line_id, quantity).await }
         })
         .await;
         Ok(match updated {
             Ok(Some(cart)) => {
+                remember_size(&state, &session, Some(&cart));
                 CartNotice::after_quantity_change(quantity, cart.line(&line_id).map(|l| l.quantity))
             }
             Ok(None) => CartNotice::LineGone,
@@ -239,14 +278,18 @@ pub async fn set_quantity(
 pub async fn remove(line_id: String, return_to: String) -> Result<CartNotice, StoreError> {
     let result = async {
         let state = app_state()?;
+        let session = current_session();
         let wix = state.wix.clone();
-        let removed = visitor_call(&state, &current_session(), Mint::Never, |token| {
+        let removed = visitor_call(&state, &session, Mint::Never, |token| {
             let (wix, ids) = (wix.clone(), vec![line_id.clone()]);
             async move { wix.remove_cart_lines(&token, &ids).await }
         })
         .await;
         Ok(match removed {
-            Ok(Some(_)) => CartNotice::Removed,
+            Ok(Some(cart)) => {
+                remember_size(&state, &session, Some(&cart));
+                CartNotice::Removed
+            }
             // Removed already (a double click, another tab): the cart is as the shopper wants it.
             Ok(None) => CartNotice::LineGone,
             Err(error) if is_gone(&error) => CartNotice::LineGone,

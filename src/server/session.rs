@@ -63,6 +63,18 @@ struct CookiePayload {
     /// A signed-in member's short name, for the header (no Wix call per page to greet them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     member_name: Option<String>,
+    /// The cart's size as last seen, for the header badge (no Wix call per page either).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    cart: Option<CartSize>,
+}
+
+/// How many items the cart held when the store last saw it (after every change made through
+/// the store, and on every read of the whole cart).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CartSize {
+    pub items: u32,
+    pub seen_at: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +88,7 @@ enum CookieChange {
 struct SessionState {
     tokens: Option<Tokens>,
     member_name: Option<String>,
+    cart: Option<CartSize>,
     change: CookieChange,
 }
 
@@ -88,6 +101,7 @@ impl Session {
         Self(Arc::new(Mutex::new(SessionState {
             tokens,
             member_name: None,
+            cart: None,
             change,
         })))
     }
@@ -106,11 +120,53 @@ impl Session {
         self.lock().tokens.clone()
     }
 
-    /// New or renewed tokens: the cookie is written on this response.
+    /// Renewed tokens of the same visitor or member: the cookie is written on this response.
     pub fn set_tokens(&self, tokens: Tokens) {
         let mut state = self.lock();
         state.tokens = Some(tokens);
         state.change = CookieChange::Write;
+    }
+
+    /// A new visitor's tokens: nothing of the previous session carries over.
+    pub fn start_visitor(&self, tokens: Tokens) {
+        let mut state = self.lock();
+        state.tokens = Some(tokens);
+        state.member_name = None;
+        state.cart = None;
+        state.change = CookieChange::Write;
+    }
+
+    /// The cart's size as last seen, if the store has seen it.
+    pub fn cart_size(&self) -> Option<CartSize> {
+        self.lock().cart
+    }
+
+    /// The cart now holds `items`: remembered in the cookie (written on this response if it
+    /// differs, or if what was remembered is older than `refresh_after` seconds).
+    pub fn remember_cart_size(&self, items: u32, now: i64, refresh_after: i64) {
+        let mut state = self.lock();
+        if state.tokens.is_none() {
+            return;
+        }
+        let unchanged = state
+            .cart
+            .is_some_and(|known| known.items == items && now - known.seen_at < refresh_after);
+        if !unchanged {
+            state.cart = Some(CartSize {
+                items,
+                seen_at: now,
+            });
+            state.change = CookieChange::Write;
+        }
+    }
+
+    /// The cart may have changed where the store cannot see (Wix's hosted checkout): the next
+    /// page reads it again.
+    pub fn forget_cart_size(&self) {
+        let mut state = self.lock();
+        if state.cart.take().is_some() {
+            state.change = CookieChange::Write;
+        }
     }
 
     /// The visitor is gone (refresh token rejected), or the member signed out: the cookie is
@@ -119,6 +175,7 @@ impl Session {
         let mut state = self.lock();
         state.tokens = None;
         state.member_name = None;
+        state.cart = None;
         state.change = CookieChange::Remove;
     }
 
@@ -127,6 +184,8 @@ impl Session {
         let mut state = self.lock();
         state.tokens = Some(tokens);
         state.member_name = name;
+        // The member's cart is another cart: read it again.
+        state.cart = None;
         state.change = CookieChange::Write;
     }
 
@@ -267,7 +326,11 @@ pub async fn session_layer(
                     CookieChange::Keep
                 },
             );
-            session.lock().member_name = payload.member_name.clone();
+            {
+                let mut opened = session.lock();
+                opened.member_name = payload.member_name.clone();
+                opened.cart = payload.cart;
+            }
             match state
                 .renewals
                 .ensure_valid(&state.wix, &payload.tokens)
@@ -319,6 +382,7 @@ pub async fn session_layer(
                     tokens,
                     issued_at: now,
                     member_name: session.member_name(),
+                    cart: session.cart_size(),
                 };
                 match serde_json::to_string(&payload) {
                     Ok(value) => cookies
@@ -375,6 +439,10 @@ mod tests {
             },
             issued_at: 1_767_225_600,
             member_name: Some("Bartholomew-Maximilian".into()),
+            cart: Some(CartSize {
+                items: 99,
+                seen_at: 1_767_225_600,
+            }),
         };
         let jar = tower_cookies::cookie::CookieJar::new();
         let key = cookie_key("0123456789abcdef0123456789abcdef");
