@@ -1,4 +1,6 @@
-//! The HTML shell and the routes.
+//! The HTML shell and the routes. Pages render on the server only; the interactive parts are
+//! islands (`#[island]`), and every navigation is a page load (served from the page cache when
+//! it can be).
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -8,8 +10,8 @@ use leptos_router::{
 };
 
 use crate::{
-    api::cart::{AddToCart, RemoveLine, UpdateQuantity},
-    components::{cart_drawer::CartDrawer, header::Header},
+    brand::STORE_NAME,
+    components::{cart_drawer::CartDrawer, cart_state::CartProvider, header::Header},
     pages::{
         account::{AccountPage, OrderPage, SignInProblemPage},
         cart::CartPage,
@@ -20,8 +22,6 @@ use crate::{
         thank_you::ThankYouPage,
     },
 };
-
-pub const STORE_NAME: &str = "Rustic Goods";
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -34,7 +34,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 // Hashed file names when cargo-leptos hashed them (`hash-files`): cached for a year.
                 <HashedStylesheet id="leptos" options=options.clone()/>
-                <HydrationScripts options/>
+                // Before the app: it switches server rendering to islands mode.
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -44,69 +45,51 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Cart actions shared by every page, so the header badge and the cart follow them.
-#[derive(Clone, Copy)]
-pub struct CartActions {
-    pub add: ServerAction<AddToCart>,
-    pub update: ServerAction<UpdateQuantity>,
-    pub remove: ServerAction<RemoveLine>,
-}
-
-impl CartActions {
-    /// Changes whenever any cart action completes: resources that show the cart depend on it.
-    pub fn version(&self) -> usize {
-        self.add.version().get() + self.update.version().get() + self.remove.version().get()
-    }
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_context(CartActions {
-        add: ServerAction::<AddToCart>::new(),
-        update: ServerAction::<UpdateQuantity>::new(),
-        remove: ServerAction::<RemoveLine>::new(),
-    });
     view! {
         <Title text=STORE_NAME/>
         <Router>
-            <a class="skip-link" href="#main">"Skip to content"</a>
-            <Header/>
-            <main id="main">
-                // Async SSR: the whole page (and any token renewal it caused) is settled before
-                // the first byte, so the session cookie always rides on this response.
-                <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
-                    <Route
-                        path=(StaticSegment("category"), ParamSegment("slug"))
-                        view=SearchPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route path=StaticSegment("search") view=SearchPage ssr=SsrMode::Async/>
-                    <Route
-                        path=(StaticSegment("product"), ParamSegment("slug"))
-                        view=ProductPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route path=StaticSegment("cart") view=CartPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("thank-you") view=ThankYouPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>
-                    <Route
-                        path=(StaticSegment("account"), StaticSegment("sign-in"))
-                        view=SignInProblemPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=(StaticSegment("account"), StaticSegment("orders"), ParamSegment("id"))
-                        view=OrderPage
-                        ssr=SsrMode::Async
-                    />
-                </Routes>
-            </main>
-            <CartDrawer/>
-            <footer class="site-footer">
-                <p>{STORE_NAME} " · a Wix Headless storefront in Rust"</p>
-            </footer>
+            <CartProvider>
+                <a class="skip-link" href="#main">"Skip to content"</a>
+                <Header/>
+                <main id="main">
+                    // Async SSR: the whole page (and any token renewal it caused) is settled
+                    // before the first byte, so the session cookie always rides on this response.
+                    <Routes fallback=NotFound>
+                        <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
+                        <Route
+                            path=(StaticSegment("category"), ParamSegment("slug"))
+                            view=SearchPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=StaticSegment("search") view=SearchPage ssr=SsrMode::Async/>
+                        <Route
+                            path=(StaticSegment("product"), ParamSegment("slug"))
+                            view=ProductPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=StaticSegment("cart") view=CartPage ssr=SsrMode::Async/>
+                        <Route path=StaticSegment("thank-you") view=ThankYouPage ssr=SsrMode::Async/>
+                        <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>
+                        <Route
+                            path=(StaticSegment("account"), StaticSegment("sign-in"))
+                            view=SignInProblemPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("account"), StaticSegment("orders"), ParamSegment("id"))
+                            view=OrderPage
+                            ssr=SsrMode::Async
+                        />
+                    </Routes>
+                </main>
+                <CartDrawer/>
+                <footer class="site-footer">
+                    <p>{STORE_NAME} " · a Wix Headless storefront in Rust"</p>
+                </footer>
+            </CartProvider>
         </Router>
     }
 }

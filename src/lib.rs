@@ -1,6 +1,8 @@
-//! A Wix Headless storefront: server-rendered pages that hydrate, on a Rust Wix client.
+//! A Wix Headless storefront: server-rendered pages with interactive islands, on a Rust Wix
+//! client.
 //!
-//! - `app`: the shell and the routes; `pages/`: one module per route; `components/`: shared views.
+//! - `app`: the shell and the routes; `pages/`: one module per route; `components/`: shared views
+//!   (the `#[island]`s among them are all that ships to the browser).
 //! - `api/`: server functions and the types they share with the browser.
 //! - `server/` (ssr only): configuration, visitor sessions, the Wix calls, router assembly.
 // The search page's view type is deep; release builds (no `erase_components`) need more room.
@@ -11,19 +13,18 @@
 
 pub mod api;
 pub mod app;
+pub mod brand;
 pub mod components;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod url;
 
+/// The browser's entry point: the islands on the page hydrate one by one (the page itself is
+/// server-rendered HTML); `CartProvider` marks the body `data-hydrated` once they have.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // Lets tests (and scripts) know the page is interactive.
-    if let Some(body) = leptos::prelude::document().body() {
-        let _ = body.set_attribute("data-hydrated", "true");
-    }
+    leptos::mount::hydrate_islands();
 }

@@ -3,26 +3,20 @@
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta};
 
-/// `<link rel="canonical">` and `og:url` for `path`: on the server under the public origin
-/// (`PUBLIC_URL`), in the browser under the page's own origin (the same in production).
+/// The origin shoppers use (`PUBLIC_URL`), provided by the server to every page.
+#[derive(Clone, Debug)]
+pub struct PublicOrigin(pub String);
+
+/// `<link rel="canonical">` and `og:url` for `path`, under the public origin. Rendered on the
+/// server only (pages are not islands).
 #[component]
 pub fn Canonical(#[prop(into)] path: String) -> impl IntoView {
-    let href = format!("{}{path}", public_origin());
+    let origin = use_context::<PublicOrigin>()
+        .map(|PublicOrigin(origin)| origin)
+        .unwrap_or_default();
+    let href = format!("{origin}{path}");
     view! {
         <Link rel="canonical" href=href.clone()/>
         <Meta property="og:url" content=href/>
-    }
-}
-
-fn public_origin() -> String {
-    #[cfg(feature = "ssr")]
-    {
-        use_context::<crate::server::state::AppState>()
-            .map(|state| state.config.public_url.clone())
-            .unwrap_or_default()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        window().location().origin().unwrap_or_default()
     }
 }

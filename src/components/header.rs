@@ -4,77 +4,87 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use crate::{
-    api::{
-        account::sign_in_href,
-        cart::{get_cart_summary, CartSummary},
-        error::StoreError,
-    },
-    app::CartActions,
-    app::STORE_NAME,
+    api::{account::sign_in_href, cart::get_cart_summary},
+    brand::STORE_NAME,
+    components::{cart_state::CartActions, latest::latest_answer},
 };
 
-type Summary = Resource<Result<CartSummary, StoreError>>;
-
+/// Rendered on the server with the page: who is signed in and the cart's size come from the
+/// session (no Wix call while the session's reading is fresh), so a page shows the signed-in
+/// state and the right count before any script runs.
 #[component]
 pub fn Header() -> impl IntoView {
-    let actions = expect_context::<CartActions>();
-    // One read for both: the cart's size and who is signed in (from the session, no Wix call).
-    let summary = Resource::new(move || actions.version(), |_| get_cart_summary());
+    let summary = Resource::new(|| (), |_| get_cart_summary());
+    let location = use_location();
+    // The router's `search` comes without its "?".
+    let here = match location.search.get_untracked() {
+        search if search.is_empty() => location.pathname.get_untracked(),
+        search => format!("{}?{search}", location.pathname.get_untracked()),
+    };
     view! {
         <header class="site-header">
             <a class="brand" href="/">{STORE_NAME}</a>
             <nav aria-label="Main">
                 <a href="/search">"Shop all"</a>
-                <AccountLink summary/>
-                <CartBadge summary/>
+                <Suspense fallback=|| ()>
+                    {move || {
+                        let here = here.clone();
+                        Suspend::new(async move {
+                            let summary = summary.await.ok();
+                            let member = summary.as_ref().and_then(|s| s.member_name.clone());
+                            view! {
+                                <AccountLink member here/>
+                                <CartBadge item_count=summary.map(|s| s.item_count)/>
+                            }
+                        })
+                    }}
+                </Suspense>
             </nav>
         </header>
     }
 }
 
-/// "Sign in" (returning to this page), or the member's name linking to their account. Rendered
-/// on the server with the page, so a hydrated page shows the signed-in state without a flash.
+/// "Sign in" (returning to this page), or the member's name linking to their account.
 #[component]
-fn AccountLink(summary: Summary) -> impl IntoView {
-    let location = use_location();
-    let here = move || format!("{}{}", location.pathname.get(), location.search.get());
-    let member = move || {
-        summary
-            .get()
-            .and_then(Result::ok)
-            .and_then(|s| s.member_name)
-    };
-    let sign_in = move || view! { <a class="account-link" rel="external" href=move || sign_in_href(&here())>"Sign in"</a> };
-    view! {
-        <Transition fallback=sign_in>
-            {move || match member() {
-                Some(name) => view! {
-                    <a class="account-link" href="/account" data-testid="account-link">
-                        <span class="visually-hidden">"Account of "</span>{name}
-                    </a>
-                }.into_any(),
-                None => sign_in().into_any(),
-            }}
-        </Transition>
+fn AccountLink(member: Option<String>, here: String) -> impl IntoView {
+    match member {
+        Some(name) => view! {
+            <a class="account-link" href="/account" data-testid="account-link">
+                <span class="visually-hidden">"Account of "</span>{name}
+            </a>
+        }
+        .into_any(),
+        // A server route, not a page: the browser follows it.
+        None => view! {
+            <a class="account-link" rel="external" href=sign_in_href(&here)>"Sign in"</a>
+        }
+        .into_any(),
     }
 }
 
-/// Items in the visitor's cart; refetched after every cart action. When the store cannot say,
-/// the badge shows nothing rather than a wrong "0".
-#[component]
-fn CartBadge(summary: Summary) -> impl IntoView {
-    let count = move || summary.get().and_then(Result::ok).map(|s| s.item_count);
+/// Items in the cart, as the page was rendered with, then after every cart action on the page.
+/// When the store cannot say, the badge shows nothing rather than a wrong "0".
+#[island]
+pub fn CartBadge(item_count: Option<u32>) -> impl IntoView {
+    let actions = expect_context::<CartActions>();
+    // Read again only after this page changed the cart.
+    let latest = latest_answer(move || (actions.version() > 0).then(get_cart_summary));
+    let count = move || {
+        latest
+            .get()
+            .and_then(|summary| summary.ok())
+            .map(|s| s.item_count)
+            .or(item_count)
+    };
     view! {
         <a class="cart-link" href="/cart">
             "Cart "
-            <Transition fallback=|| view! { <span class="badge" data-testid="cart-count">"0"</span> }>
-                {move || count().map(|n| view! {
-                    <span class="badge" data-testid="cart-count" aria-label=match n {
-                        1 => "1 item in cart".to_owned(),
-                        n => format!("{n} items in cart"),
-                    }>{n}</span>
-                })}
-            </Transition>
+            {move || count().map(|n| view! {
+                <span class="badge" data-testid="cart-count" aria-label=match n {
+                    1 => "1 item in cart".to_owned(),
+                    n => format!("{n} items in cart"),
+                }>{n}</span>
+            })}
         </a>
     }
 }

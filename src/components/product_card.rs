@@ -1,45 +1,38 @@
 //! Product cards in a grid; products without options can be added right from the card.
 
 use leptos::{form::ActionForm, prelude::*};
-use leptos_router::hooks::use_location;
 
-use crate::{api::catalog::ProductCard, app::CartActions, components::price::Price};
+use crate::{
+    api::{
+        cart::{AddToCartOutcome, CartNotice},
+        catalog::ProductCard,
+        error::StoreError,
+    },
+    components::{cart_state::CartActions, price::Price},
+};
 
+/// `return_to`: where a browser without JavaScript comes back to after a quick add (this page).
 #[component]
-pub fn ProductGrid(products: Vec<ProductCard>) -> impl IntoView {
+pub fn ProductGrid(products: Vec<ProductCard>, #[prop(into)] return_to: String) -> impl IntoView {
     view! {
         <ul class="product-grid" data-testid="results">
-            {products.into_iter().map(|product| view! { <li><ProductCardView product/></li> }).collect_view()}
+            {products.into_iter().map(|product| {
+                let return_to = return_to.clone();
+                view! { <li><ProductCardView product return_to/></li> }
+            }).collect_view()}
         </ul>
     }
 }
 
 #[component]
-pub fn ProductCardView(product: ProductCard) -> impl IntoView {
+pub fn ProductCardView(product: ProductCard, return_to: String) -> impl IntoView {
     let href = format!("/product/{}", product.slug);
     let quick_add = product
         .quick_add
         .filter(|_| product.in_stock)
         .map(|variant_id| {
-            let add = expect_context::<CartActions>().add;
-            let location = use_location();
-            // Without JavaScript the browser comes back here, the outcome in the URL.
-            let search = location.search.get_untracked();
-            let return_to = match search.trim_start_matches('?') {
-                "" => location.pathname.get_untracked(),
-                query => format!("{}?{query}", location.pathname.get_untracked()),
-            };
-            let (id, name) = (product.id.clone(), product.name.clone());
             view! {
-                <ActionForm action=add>
-                    <input type="hidden" name="product_id" value=id/>
-                    <input type="hidden" name="variant_id" value=variant_id/>
-                    <input type="hidden" name="quantity" value="1"/>
-                    <input type="hidden" name="return_to" value=return_to/>
-                    <button type="submit" class="quick-add" disabled=move || add.pending().get()>
-                        "Add to cart" <span class="visually-hidden">{format!(" {name}")}</span>
-                    </button>
-                </ActionForm>
+                <QuickAdd product_id=product.id.clone() variant_id name=product.name.clone() return_to/>
             }
         });
     view! {
@@ -59,21 +52,35 @@ pub fn ProductCardView(product: ProductCard) -> impl IntoView {
     }
 }
 
-/// What the last add from a listing did: from the action once hydrated, else from `?cart=`.
-#[component]
-pub fn ListingCartNotice() -> impl IntoView {
-    use crate::api::cart::CartNotice;
+/// One item of a product without options, added from its card. Without JavaScript the form
+/// posts and the browser comes back to `return_to`, the outcome in the URL.
+#[island]
+pub fn QuickAdd(
+    product_id: String,
+    variant_id: String,
+    name: String,
+    return_to: String,
+) -> impl IntoView {
     let add = expect_context::<CartActions>().add;
-    let query = leptos_router::hooks::use_query_map();
-    let message = move || {
-        add_message(
-            add.value().get(),
-            query
-                .read()
-                .get("cart")
-                .and_then(|c| CartNotice::from_code(&c)),
-        )
-    };
+    view! {
+        <ActionForm action=add>
+            <input type="hidden" name="product_id" value=product_id/>
+            <input type="hidden" name="variant_id" value=variant_id/>
+            <input type="hidden" name="quantity" value="1"/>
+            <input type="hidden" name="return_to" value=return_to/>
+            <button type="submit" class="quick-add" disabled=move || add.pending().get()>
+                "Add to cart" <span class="visually-hidden">{format!(" {name}")}</span>
+            </button>
+        </ActionForm>
+    }
+}
+
+/// What the last add from a listing did: from the action once hydrated, else from the notice a
+/// plain form post brought back in the URL (`from_url`).
+#[island]
+pub fn ListingCartNotice(from_url: Option<CartNotice>) -> impl IntoView {
+    let add = expect_context::<CartActions>().add;
+    let message = move || add_message(add.value().get(), from_url);
     view! {
         <p class="cart-notice" role="status" aria-live="polite" data-testid="cart-notice">
             {move || message().map(|(text, ok)| view! { <span class=if ok { "ok" } else { "problem" }>{text}</span> })}
@@ -84,8 +91,8 @@ pub fn ListingCartNotice() -> impl IntoView {
 /// What to tell the shopper after an add: the action's outcome once hydrated, else the notice
 /// a plain form post brought back in the URL. `(text, success)`.
 pub fn add_message(
-    outcome: Option<Result<crate::api::cart::AddToCartOutcome, crate::api::error::StoreError>>,
-    from_url: Option<crate::api::cart::CartNotice>,
+    outcome: Option<Result<AddToCartOutcome, StoreError>>,
+    from_url: Option<CartNotice>,
 ) -> Option<(String, bool)> {
     let notice = match outcome {
         Some(Ok(outcome)) => outcome.notice(),
@@ -93,4 +100,22 @@ pub fn add_message(
         None => from_url?,
     };
     Some((notice.message().to_owned(), notice.is_success()))
+}
+
+/// The `?cart=` notice of the page being rendered (on the server, where pages render).
+pub fn notice_in_url() -> Option<CartNotice> {
+    leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("cart")
+        .and_then(|code| CartNotice::from_code(&code))
+}
+
+/// This page's path and query (on the server), for a form to come back to.
+pub fn this_page() -> String {
+    let location = leptos_router::hooks::use_location();
+    let search = location.search.get_untracked();
+    match search.trim_start_matches('?') {
+        "" => location.pathname.get_untracked(),
+        query => format!("{}?{query}", location.pathname.get_untracked()),
+    }
 }

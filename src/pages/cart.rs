@@ -1,16 +1,19 @@
 //! `/cart`: lines, quantities, totals from Wix, and the way to checkout. Every control is a
-//! form, so the page works without JavaScript; hydrated, the forms post in the background.
+//! form, so the page works without JavaScript; the cart is one island ([`CartEditor`]): once
+//! hydrated, the forms post in the background.
 
 use leptos::{form::ActionForm, prelude::*, server_fn::ServerFn};
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::cart::{
         get_cart, CartLineView, CartNotice, CartView, Checkout, UpdateQuantity, MAX_QUANTITY,
     },
-    app::CartActions,
-    components::status::Unavailable,
+    api::error::StoreError,
+    components::{
+        cart_state::CartActions, latest::latest_answer, product_card::notice_in_url,
+        status::Unavailable,
+    },
 };
 
 const RETURN_TO: &str = "/cart";
@@ -19,15 +22,34 @@ const QUANTITY_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(
 
 #[component]
 pub fn CartPage() -> impl IntoView {
+    let cart = Resource::new(|| (), |_| get_cart());
+    view! {
+        <Title text="Your cart"/>
+        <Meta name="robots" content="noindex"/>
+        <Meta name="description" content="Your cart at Rustic Goods: change quantities, remove items and check out."/>
+        <section class="cart">
+            <h1>"Your cart"</h1>
+            <Suspense fallback=|| view! { <p class="loading">"Loading your cart…"</p> }>
+                {move || Suspend::new(async move {
+                    view! { <CartEditor first=cart.await from_url=notice_in_url()/> }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// The cart's lines with their steppers, the totals and checkout, starting from `first` (the
+/// cart the server read for this page); `from_url`: the notice a plain form post brought back.
+#[island]
+pub fn CartEditor(
+    first: Result<Option<CartView>, StoreError>,
+    from_url: Option<CartNotice>,
+) -> impl IntoView {
     let actions = expect_context::<CartActions>();
-    let cart = Resource::new(move || actions.version(), |_| get_cart());
-    let query = use_query_map();
-    let url_notice = Memo::new(move |_| {
-        query
-            .read()
-            .get("cart")
-            .and_then(|c| CartNotice::from_code(&c))
-    });
+    // Read again in the browser after each change made on this page.
+    let fetched = latest_answer(move || (actions.version() > 0).then(get_cart));
+    let first = StoredValue::new(first);
+    let cart = move || fetched.get().unwrap_or_else(|| first.get_value());
     // The latest outcome: from the last action once hydrated, else from the URL.
     let notice = move || {
         let latest = [actions.update.value().get(), actions.remove.value().get()]
@@ -37,30 +59,18 @@ pub fn CartPage() -> impl IntoView {
         match latest {
             Some(Ok(notice)) => Some((notice.message().to_owned(), notice.is_success())),
             Some(Err(error)) => Some((error.message().to_owned(), false)),
-            None => url_notice
-                .get()
-                .map(|n| (n.message().to_owned(), n.is_success())),
+            None => from_url.map(|n| (n.message().to_owned(), n.is_success())),
         }
     };
     view! {
-        <Title text="Your cart"/>
-        <Meta name="robots" content="noindex"/>
-        <Meta name="description" content="Your cart at Rustic Goods: change quantities, remove items and check out."/>
-        <section class="cart">
-            <h1>"Your cart"</h1>
-            <p class="cart-notice" role="status" aria-live="polite" data-testid="cart-notice">
-                {move || notice().map(|(text, ok)| view! { <span class=if ok { "ok" } else { "problem" }>{text}</span> })}
-            </p>
-            <Transition fallback=|| view! { <p class="loading">"Loading your cart…"</p> }>
-                {move || Suspend::new(async move {
-                    match cart.await {
-                        Ok(Some(cart)) if !cart.lines.is_empty() => view! { <CartContents cart/> }.into_any(),
-                        Ok(_) => view! { <EmptyCart/> }.into_any(),
-                        Err(error) => view! { <Unavailable error/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
+        <p class="cart-notice" role="status" aria-live="polite" data-testid="cart-notice">
+            {move || notice().map(|(text, ok)| view! { <span class=if ok { "ok" } else { "problem" }>{text}</span> })}
+        </p>
+        {move || match cart() {
+            Ok(Some(cart)) if !cart.lines.is_empty() => view! { <CartContents cart/> }.into_any(),
+            Ok(_) => view! { <EmptyCart/> }.into_any(),
+            Err(error) => view! { <Unavailable error/> }.into_any(),
+        }}
     }
 }
 

@@ -5,10 +5,10 @@ use leptos_meta::{Meta, Title};
 
 use crate::{
     api::catalog::get_home,
-    app::STORE_NAME,
+    brand::STORE_NAME,
     components::{
         canonical::Canonical,
-        product_card::{ListingCartNotice, ProductGrid},
+        product_card::{notice_in_url, this_page, ListingCartNotice, ProductGrid},
         status::Unavailable,
     },
 };
@@ -16,6 +16,7 @@ use crate::{
 #[component]
 pub fn HomePage() -> impl IntoView {
     let home = Resource::new(|| (), |_| get_home());
+    let return_to = this_page();
     view! {
         <Title text=STORE_NAME/>
         <Meta name="description" content="Everyday goods made well: apparel, home, kitchen, stationery and more."/>
@@ -29,9 +30,11 @@ pub fn HomePage() -> impl IntoView {
                     <button type="submit">"Search"</button>
                 </form>
             </div>
-            <ListingCartNotice/>
+            <ListingCartNotice from_url=notice_in_url()/>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || {
+                    let return_to = return_to.clone();
+                    Suspend::new(async move {
                     match home.await {
                         Ok(home) => view! {
                             <nav aria-label="Categories">
@@ -43,14 +46,15 @@ pub fn HomePage() -> impl IntoView {
                                 </ul>
                             </nav>
                             <h2>"Featured"</h2>
-                            <ProductGrid products=home.featured/>
+                            <ProductGrid products=home.featured return_to=return_to.clone()/>
                             <h2>"New arrivals"</h2>
-                            <ProductGrid products=home.newest/>
+                            <ProductGrid products=home.newest return_to/>
                             <p><a href="/search">"Shop all products"</a></p>
                         }.into_any(),
                         Err(error) => view! { <Unavailable error/> }.into_any(),
                     }
-                })}
+                })
+                }}
             </Suspense>
         </section>
     }

@@ -1,6 +1,7 @@
 //! `/product/{slug}`: gallery, description, price, a variant picker whose choice lives in the
 //! URL (`?Color=Black&Size=M`) and never traps the shopper, and an add-to-cart form that works
-//! with and without JavaScript. Structured data for search engines.
+//! with and without JavaScript. Structured data for search engines. The page renders on the
+//! server; the picker and the form are one island ([`ProductPurchase`]).
 
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::{Meta, Title};
@@ -12,11 +13,12 @@ use crate::{
         catalog::{get_product, ProductDetail},
         variants::{available, resolve},
     },
-    app::CartActions,
     components::{
+        browser::show_url,
         canonical::Canonical,
+        cart_state::CartActions,
         price::Price,
-        product_card::{add_message, ProductGrid},
+        product_card::{add_message, notice_in_url, this_page, ProductGrid},
         status::Unavailable,
     },
     pages::not_found::NotFound,
@@ -25,21 +27,13 @@ use crate::{
 #[component]
 pub fn ProductPage() -> impl IntoView {
     let params = use_params_map();
-    let query = use_query_map();
-    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
-    let product = Resource::new(move || slug.get(), get_product);
-    // After a form post without JavaScript, the outcome comes back in `?cart=`.
-    let notice = Memo::new(move |_| {
-        query
-            .read()
-            .get("cart")
-            .and_then(|c| CartNotice::from_code(&c))
-    });
+    let slug = params.read_untracked().get("slug").unwrap_or_default();
+    let product = Resource::new(move || slug.clone(), get_product);
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading product…"</p> }>
             {move || Suspend::new(async move {
                 match product.await {
-                    Ok(Some(product)) => view! { <ProductView product notice/> }.into_any(),
+                    Ok(Some(product)) => view! { <ProductView product/> }.into_any(),
                     Ok(None) => view! { <NotFound/> }.into_any(),
                     Err(error) => view! { <Unavailable error/> }.into_any(),
                 }
@@ -112,21 +106,15 @@ fn breadcrumb_items(product: &ProductDetail) -> Vec<serde_json::Value> {
 }
 
 #[component]
-fn ProductView(product: ProductDetail, notice: Memo<Option<CartNotice>>) -> impl IntoView {
-    let add = expect_context::<CartActions>().add;
+fn ProductView(product: ProductDetail) -> impl IntoView {
+    let p = product;
+    // What the URL asks for: `?Color=Black&Size=M` (unknown names are ignored when resolving).
     let query = use_query_map();
-    let product = StoredValue::new(product);
-    let requested = Memo::new(move |_| {
-        let query = query.read();
-        product.with_value(|p| {
-            p.options
-                .iter()
-                .filter_map(|o| Some((o.name.clone(), query.get(&o.name)?)))
-                .collect::<Vec<_>>()
-        })
-    });
-    let message = move || add_message(add.value().get(), notice.get());
-    let p = product.get_value();
+    let requested: Vec<(String, String)> = p
+        .options
+        .iter()
+        .filter_map(|o| Some((o.name.clone(), query.read_untracked().get(&o.name)?)))
+        .collect();
     let description = p
         .description
         .first()
@@ -134,12 +122,86 @@ fn ProductView(product: ProductDetail, notice: Memo<Option<CartNotice>>) -> impl
         .unwrap_or_else(|| p.name.clone());
     let canonical = format!("/product/{}", p.slug);
     let og_image = p.images.first().map(|i| i.url.clone()).unwrap_or_default();
+    // The island needs the choices and variants only: the rest of the product stays in the HTML.
+    let for_purchase = ProductDetail {
+        description: Vec::new(),
+        images: Vec::new(),
+        info_sections: Vec::new(),
+        breadcrumbs: Vec::new(),
+        related: Vec::new(),
+        ..p.clone()
+    };
+    let return_to = this_page();
 
-    // The picker and the form follow the URL: a choice is a link to the resolved combination.
+    view! {
+        <Title text=p.name.clone()/>
+        <Meta name="description" content=description.clone()/>
+        <Canonical path=canonical/>
+        <Meta property="og:type" content="product"/>
+        <Meta property="og:title" content=p.name.clone()/>
+        <Meta property="og:description" content=description/>
+        <Meta property="og:image" content=og_image/>
+        <script type="application/ld+json" inner_html=structured_data(&p)></script>
+        <nav class="breadcrumbs" aria-label="Breadcrumb">
+            <a href="/">"Home"</a>
+            {p.breadcrumbs.iter().map(|c| view! {
+                " / " <a href=format!("/category/{}", c.slug)>{c.name.clone()}</a>
+            }).collect_view()}
+            " / " <span aria-current="page">{p.name.clone()}</span>
+        </nav>
+        <article class="product">
+            <div class="gallery">
+                {p.images.iter().enumerate().map(|(index, image)| view! {
+                    <img
+                        src=image.url.clone()
+                        srcset=image.srcset.clone()
+                        sizes="(max-width: 40rem) 100vw, 50vw"
+                        alt=image.alt.clone()
+                        width=image.width
+                        height=image.height
+                        loading=if index == 0 { "eager" } else { "lazy" }
+                    />
+                }).collect_view()}
+            </div>
+            <div class="details">
+                {p.ribbon.clone().map(|ribbon| view! { <p class="ribbon">{ribbon}</p> })}
+                <h1>{p.name.clone()}</h1>
+                <ProductPurchase product=for_purchase requested from_url=notice_in_url()/>
+                {p.description.iter().map(|paragraph| view! { <p>{paragraph.clone()}</p> }).collect_view()}
+                {p.info_sections.iter().map(|section| view! {
+                    <section class="info-section">
+                        <h2>{section.title.clone()}</h2>
+                        {section.paragraphs.iter().map(|paragraph| view! { <p>{paragraph.clone()}</p> }).collect_view()}
+                    </section>
+                }).collect_view()}
+            </div>
+        </article>
+        {(!p.related.is_empty()).then(|| view! {
+            <section class="related">
+                <h2>"You may also like"</h2>
+                <ProductGrid products=p.related.clone() return_to/>
+            </section>
+        })}
+    }
+}
+
+/// The price, the variant picker and the add-to-cart form. The picker's choices are links to
+/// the resolved combination (so they work without JavaScript); hydrated, a choice changes the
+/// selection in place and the address bar follows.
+#[island]
+pub fn ProductPurchase(
+    product: ProductDetail,
+    requested: Vec<(String, String)>,
+    from_url: Option<CartNotice>,
+) -> impl IntoView {
+    let add = expect_context::<CartActions>().add;
+    let product = StoredValue::new(product);
+    let requested = RwSignal::new(requested);
+    let message = move || add_message(add.value().get(), from_url);
     let picker = move || {
         product.with_value(|p| {
-            let requested = requested.get();
-            let selection = resolve(p, &requested, None);
+            let asked = requested.get();
+            let selection = resolve(p, &asked, None);
             let options = p.options.iter().map(|option| {
                 let choices = option.choices.iter().map(|choice| {
                     let pressed = selection.chosen(&option.name) == Some(choice.name.as_str());
@@ -148,9 +210,20 @@ fn ProductView(product: ProductDetail, notice: Memo<Option<CartNotice>>) -> impl
                         if let Some(slot) = wanted.iter_mut().find(|(o, _)| *o == option.name) {
                             slot.1 = choice.name.clone();
                         }
-                        let href = resolve(p, &wanted, Some((&option.name, &choice.name))).url(&p.slug);
+                        let chosen = resolve(p, &wanted, Some((&option.name, &choice.name)));
+                        let href = chosen.url(&p.slug);
+                        let choices = chosen.choices.clone();
+                        let choose = {
+                            let href = href.clone();
+                            move |ev: leptos::ev::MouseEvent| {
+                                ev.prevent_default();
+                                requested.set(choices.clone());
+                                show_url(&href);
+                            }
+                        };
                         view! {
-                            <a class="choice" role="button" aria-pressed=if pressed { "true" } else { "false" } href=href>
+                            <a class="choice" role="button" aria-pressed=if pressed { "true" } else { "false" }
+                                href=href on:click=choose>
                                 {choice.name.clone()}
                             </a>
                         }.into_any()
@@ -194,61 +267,13 @@ fn ProductView(product: ProductDetail, notice: Memo<Option<CartNotice>>) -> impl
             }
         })
     };
-
     view! {
-        <Title text=p.name.clone()/>
-        <Meta name="description" content=description.clone()/>
-        <Canonical path=canonical/>
-        <Meta property="og:type" content="product"/>
-        <Meta property="og:title" content=p.name.clone()/>
-        <Meta property="og:description" content=description/>
-        <Meta property="og:image" content=og_image/>
-        <script type="application/ld+json" inner_html=structured_data(&p)></script>
-        <nav class="breadcrumbs" aria-label="Breadcrumb">
-            <a href="/">"Home"</a>
-            {p.breadcrumbs.iter().map(|c| view! {
-                " / " <a href=format!("/category/{}", c.slug)>{c.name.clone()}</a>
-            }).collect_view()}
-            " / " <span aria-current="page">{p.name.clone()}</span>
-        </nav>
-        <article class="product">
-            <div class="gallery">
-                {p.images.iter().enumerate().map(|(index, image)| view! {
-                    <img
-                        src=image.url.clone()
-                        srcset=image.srcset.clone()
-                        sizes="(max-width: 40rem) 100vw, 50vw"
-                        alt=image.alt.clone()
-                        width=image.width
-                        height=image.height
-                        loading=if index == 0 { "eager" } else { "lazy" }
-                    />
-                }).collect_view()}
-            </div>
-            <div class="details">
-                {p.ribbon.clone().map(|ribbon| view! { <p class="ribbon">{ribbon}</p> })}
-                <h1>{p.name.clone()}</h1>
-                {picker}
-                <p class="cart-notice" role="status" aria-live="polite" data-testid="cart-notice">
-                    {move || message().map(|(text, ok)| view! {
-                        <span class=if ok { "ok" } else { "problem" }>{text}</span>
-                    })}
-                </p>
-                {p.description.iter().map(|paragraph| view! { <p>{paragraph.clone()}</p> }).collect_view()}
-                {p.info_sections.iter().map(|section| view! {
-                    <section class="info-section">
-                        <h2>{section.title.clone()}</h2>
-                        {section.paragraphs.iter().map(|paragraph| view! { <p>{paragraph.clone()}</p> }).collect_view()}
-                    </section>
-                }).collect_view()}
-            </div>
-        </article>
-        {(!p.related.is_empty()).then(|| view! {
-            <section class="related">
-                <h2>"You may also like"</h2>
-                <ProductGrid products=p.related.clone()/>
-            </section>
-        })}
+        {picker}
+        <p class="cart-notice" role="status" aria-live="polite" data-testid="cart-notice">
+            {move || message().map(|(text, ok)| view! {
+                <span class=if ok { "ok" } else { "problem" }>{text}</span>
+            })}
+        </p>
     }
 }
 

@@ -1,26 +1,28 @@
 //! `/search` and `/category/{slug}`: filters, sort and paging done by Wix's Search Products on
-//! the server; a GET form and links without JavaScript; once hydrated, results follow the search
-//! box as you type (debounced), with the URL kept in sync.
+//! the server; a GET form and links without JavaScript. The page renders on the server; the
+//! search itself is one island ([`SearchExperience`]): once hydrated, results follow the search
+//! box as you type (debounced) and the filters as you change them, "Load more" appends the next
+//! page in place, and the address bar keeps the search.
 
 use std::time::Duration;
 
-use leptos::prelude::*;
+use leptos::{ev, prelude::*, wasm_bindgen::JsCast};
 use leptos_meta::{Meta, Title};
-use leptos_router::{
-    hooks::{use_navigate, use_params_map, use_query_map},
-    NavigateOptions,
-};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
     api::{
+        cart::CartNotice,
         catalog::{
             normalise_query, search_products, CategoryView, OptionFacet, ProductCard, SearchResults,
         },
         search_query::{with_query, SearchQuery, Sort},
     },
     components::{
+        browser::show_url,
         canonical::Canonical,
-        product_card::{ListingCartNotice, ProductGrid},
+        latest::latest_answer,
+        product_card::{notice_in_url, ListingCartNotice, ProductGrid},
         status::Unavailable,
     },
     pages::not_found::NotFound,
@@ -28,83 +30,182 @@ use crate::{
 
 const TYPING_DEBOUNCE: Duration = Duration::from_millis(250);
 
+/// The search as the page's URL states it (on `/category/{slug}`, the category is the path's).
+fn requested_search() -> (SearchQuery, Option<String>) {
+    let category = use_params_map().read_untracked().get("slug");
+    let mut query = SearchQuery::parse(&*use_query_map().read_untracked());
+    if let Some(slug) = &category {
+        query.category = Some(slug.clone());
+    }
+    (query, category)
+}
+
 #[component]
 pub fn SearchPage() -> impl IntoView {
-    let params = use_params_map();
-    let url = use_query_map();
-    // On /category/{slug} the category comes from the path.
-    let fixed_category = Memo::new(move |_| params.read().get("slug"));
-    let query = Memo::new(move |_| {
-        let mut query = SearchQuery::parse(&*url.read());
-        if let Some(slug) = fixed_category.get() {
-            query.category = Some(slug);
-        }
-        query
-    });
-    let base_path = move || match fixed_category.get() {
+    let (query, category) = requested_search();
+    let base = match &category {
         Some(slug) => format!("/category/{slug}"),
         None => "/search".to_owned(),
     };
-    let results = Resource::new(move || query.get(), search_products);
+    // Read once, here: the title, the description and the status come from it, and the island
+    // starts from it.
+    let results = Resource::new(
+        {
+            let query = query.clone();
+            move || query.clone()
+        },
+        search_products,
+    );
+    let in_category = category.is_some();
+    view! {
+        <Meta name="robots" content="noindex, follow"/>
+        <Suspense fallback=|| view! { <p class="loading">"Loading products…"</p> }>
+            {move || {
+                let (query, base) = (query.clone(), base.clone());
+                Suspend::new(async move {
+                    match results.await {
+                        Ok(page) if in_category && page.category_name.is_none() => {
+                            view! { <NotFound/> }.into_any()
+                        }
+                        Ok(page) => {
+                            let heading = page.category_name.clone().unwrap_or_else(|| "Shop".to_owned());
+                            let title = if query.q.is_empty() {
+                                heading.clone()
+                            } else {
+                                format!("{heading}: {}", query.q)
+                            };
+                            view! {
+                                <Title text=title/>
+                                // Listings are indexed by their category URL alone; filters, sorts
+                                // and pages are not.
+                                <Canonical path=base.clone()/>
+                                <Meta name="description" content=format!("{heading} from Rustic Goods: everyday goods, made well.")/>
+                                <SearchExperience first=page base in_category from_url=notice_in_url()/>
+                            }.into_any()
+                        }
+                        Err(error) => view! { <Unavailable error/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
 
-    let navigate = use_navigate();
+/// The search box, the filters and the results, starting from `first` (the page the server read
+/// for this URL). The filters stay as the shopper sets them while the results change.
+#[island]
+pub fn SearchExperience(
+    first: SearchResults,
+    base: String,
+    in_category: bool,
+    from_url: Option<CartNotice>,
+) -> impl IntoView {
+    let initial = first.query.clone();
+    let query = RwSignal::new(initial.clone());
+    // Another search than the server's is read in the browser; the server's is not read again.
+    let fetched = latest_answer({
+        let initial = initial.clone();
+        move || {
+            let query = query.get();
+            (query != initial).then(|| search_products(query))
+        }
+    });
+    let first = StoredValue::new(first);
+    let page = move || fetched.get().unwrap_or_else(|| Ok(first.get_value()));
+    let base = StoredValue::new(base);
+    // Shows `next` and puts it in the address bar.
+    let search = move |next: SearchQuery| {
+        let url = with_query(&base.get_value(), &next.query_string(!in_category));
+        query.set(next);
+        show_url(&url);
+    };
     let pending = StoredValue::new(None::<TimeoutHandle>);
-    let on_input = move |ev: leptos::ev::Event| {
+    let on_input = move |ev: ev::Event| {
         let typed = normalise_query(&event_target_value(&ev));
         if let Some(handle) = pending.get_value() {
             handle.clear();
         }
-        let next = SearchQuery {
-            q: typed,
-            ..query.get_untracked().at(None)
-        };
-        let target = with_query(
-            &base_path(),
-            &next.query_string(fixed_category.get_untracked().is_none()),
-        );
-        let navigate = navigate.clone();
         let handle = set_timeout_with_handle(
             move || {
-                navigate(
-                    &target,
-                    NavigateOptions {
-                        replace: true,
-                        scroll: false,
-                        ..Default::default()
-                    },
-                )
+                search(SearchQuery {
+                    q: typed,
+                    ..query.get_untracked().at(None)
+                })
             },
             TYPING_DEBOUNCE,
         )
         .ok();
         pending.set_value(handle);
     };
+    // Filters apply themselves; without JavaScript the "Apply" button submits the form.
+    let on_filter = move |ev: ev::Event| {
+        let Some(form) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+            return;
+        };
+        let mut next = SearchQuery::parse(form_pairs(&data));
+        next.q = query.get_untracked().q;
+        if in_category {
+            next.category = query.get_untracked().category;
+        }
+        search(next.at(None));
+    };
+    let (heading, categories, facets) = first.with_value(|f| {
+        (
+            f.category_name.clone(),
+            f.categories.clone(),
+            f.facets.clone(),
+        )
+    });
 
-    // The search box stays outside the results, so it keeps focus while they update.
+    // The search box and the filters stay outside the results, so they keep focus while the
+    // results update.
     view! {
-        <Meta name="robots" content="noindex, follow"/>
         <section class="search">
             <h1>"Shop"</h1>
-            <form method="get" action=base_path role="search" class="search-form">
+            <form method="get" action=base.get_value() role="search" class="search-form">
                 <label for="q">"Search products"</label>
-                <input id="q" name="q" type="search" value=query.get_untracked().q autocomplete="off"
+                <input id="q" name="q" type="search" value=initial.q.clone() autocomplete="off"
                     placeholder="Try “linen” or “mug”" on:input=on_input/>
                 <button type="submit">"Search"</button>
             </form>
-            <ListingCartNotice/>
-            <Transition fallback=|| view! { <p class="loading">"Loading products…"</p> }>
-                {move || Suspend::new(async move {
-                    match results.await {
-                        Ok(page) if fixed_category.get_untracked().is_some() && page.category_name.is_none() => {
-                            view! { <NotFound/> }.into_any()
-                        }
-                        Ok(page) => view! { <Results page base=base_path()/> }.into_any(),
-                        Err(error) => view! { <Unavailable error/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {heading.map(|heading| view! { <h2 class="category-title">{heading}</h2> })}
+            <form method="get" action=base.get_value() class="filter-form" on:change=on_filter>
+                <input type="hidden" name="q" value=initial.q.clone()/>
+                <Filters query=initial.clone() categories=categories.clone() facets show_category=!in_category/>
+            </form>
+            <ListingCartNotice from_url/>
+            {move || match page() {
+                Ok(page) => view! {
+                    <Results page base=base.get_value() in_category categories=categories.clone()/>
+                }.into_any(),
+                Err(error) => view! { <Unavailable error/> }.into_any(),
+            }}
         </section>
     }
+}
+
+/// The `(name, value)` pairs of a form's data, as a GET submission would send them.
+fn form_pairs(data: &web_sys::FormData) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    let Ok(Some(iterator)) = leptos::wasm_bindgen::JsValue::from(data.clone())
+        .dyn_into::<js_sys::Object>()
+        .map(|o| js_sys::try_iter(&o).ok().flatten())
+    else {
+        return pairs;
+    };
+    for entry in iterator.flatten() {
+        let entry: js_sys::Array = entry.unchecked_into();
+        if let (Some(name), Some(value)) = (entry.get(0).as_string(), entry.get(1).as_string()) {
+            pairs.push((name, value));
+        }
+    }
+    pairs
 }
 
 /// What the live region says about the results: the total when Wix counted them, else what
@@ -131,16 +232,16 @@ pub fn result_summary(query: &SearchQuery, total: Option<u64>, shown: usize, mor
 }
 
 #[component]
-fn Results(page: SearchResults, base: String) -> impl IntoView {
+fn Results(
+    page: SearchResults,
+    base: String,
+    in_category: bool,
+    categories: Vec<CategoryView>,
+) -> impl IntoView {
     let query = page.query.clone();
-    let in_category = page.category_name.is_some();
-    let heading = page
-        .category_name
-        .clone()
-        .unwrap_or_else(|| "Shop".to_owned());
     let count = page.products.len();
     let total = page.total;
-    // Pages appended by "Load more" once hydrated; links keep paging without JavaScript.
+    // Pages appended by "Load more"; links keep paging without JavaScript.
     let loaded = RwSignal::new(Vec::<Vec<ProductCard>>::new());
     let next_cursor = RwSignal::new(page.next_cursor.clone());
     let shown = move || count + loaded.with(|pages| pages.iter().map(Vec::len).sum::<usize>());
@@ -162,27 +263,15 @@ fn Results(page: SearchResults, base: String) -> impl IntoView {
         }
         .query_string(false),
     );
-    let title = if query.q.is_empty() {
-        heading.clone()
-    } else {
-        format!("{heading}: {}", query.q)
-    };
+    // Where a quick add without JavaScript comes back to: this search.
+    let here = with_query(&base, &query.query_string(!in_category));
     view! {
-        <Title text=title/>
-        // Listings are indexed by their category URL alone; filters, sorts and pages are not.
-        <Canonical path=base.clone()/>
-        <Meta name="description" content=format!("{heading} from Rustic Goods: everyday goods, made well.")/>
-        {in_category.then(|| view! { <h2 class="category-title">{heading.clone()}</h2> })}
-        <form method="get" action=base.clone() class="filter-form">
-            <input type="hidden" name="q" value=query.q.clone()/>
-            <Filters query=query.clone() categories=page.categories.clone() facets=page.facets.clone() show_category=!in_category/>
-        </form>
         <ActiveOptions query=query.clone() base=base.clone() include_category=!in_category/>
         <p class="result-count" role="status" aria-live="polite" data-testid="result-count">{summary}</p>
-        {(count == 0).then(|| view! { <EmptyState categories=page.categories.clone() cleared=cleared.clone() filtered=query.has_filters()/> })}
-        <ProductGrid products=page.products/>
+        {(count == 0).then(|| view! { <EmptyState categories cleared=cleared.clone() filtered=query.has_filters()/> })}
+        <ProductGrid products=page.products return_to=here.clone()/>
         <For each=move || loaded.get().into_iter().enumerate() key=|(i, _)| *i let:((_, products))>
-            <ProductGrid products/>
+            <ProductGrid products return_to=here.clone()/>
         </For>
         <LoadMore query=query.clone() next_cursor loaded/>
         <nav class="pager" aria-label="Result pages">
@@ -192,8 +281,8 @@ fn Results(page: SearchResults, base: String) -> impl IntoView {
     }
 }
 
-/// Once hydrated: appends the next page of results in place. Without JavaScript it is never
-/// shown, and the "Next" link does the same job.
+/// Appends the next page of results in place. It exists only once hydrated (it is made in the
+/// browser); without JavaScript the "Next" link does the same job.
 #[component]
 fn LoadMore(
     query: SearchQuery,
@@ -202,11 +291,16 @@ fn LoadMore(
 ) -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
-    let load = Action::new(move |cursor: &String| search_products(query.at(Some(cursor))));
-    Effect::new(move |_| {
-        if let Some(Ok(more)) = load.value().get() {
-            next_cursor.set(more.next_cursor);
-            loaded.update(|pages| pages.push(more.products));
+    // Each page, once it arrives, joins the list and moves the cursor on.
+    let load = Action::new(move |cursor: &String| {
+        let query = query.at(Some(cursor));
+        async move {
+            let page = search_products(query).await;
+            if let Ok(more) = &page {
+                next_cursor.set(more.next_cursor.clone());
+                loaded.update(|pages| pages.push(more.products.clone()));
+            }
+            page.map(|_| ())
         }
     });
     let problem = move || match load.value().get() {

@@ -27,7 +27,10 @@ use super::{
     state::AppState,
     telemetry,
 };
-use crate::app::{shell, App};
+use crate::{
+    app::{shell, App},
+    components::{canonical::PublicOrigin, status::ResponseStatus},
+};
 
 /// Largest request body accepted (server-function arguments, form posts).
 const MAX_REQUEST_BODY: usize = 64 * 1024;
@@ -45,6 +48,16 @@ pub fn build(state: AppState) -> Router {
         let state = state.clone();
         move || {
             provide_context(state.clone());
+            provide_context(PublicOrigin(state.config.public_url.clone()));
+            // Pages set their status through this (components hold no server-only code).
+            provide_context(ResponseStatus::new(|code| {
+                if let (Some(options), Ok(code)) = (
+                    use_context::<leptos_axum::ResponseOptions>(),
+                    axum::http::StatusCode::from_u16(code),
+                ) {
+                    options.set_status(code);
+                }
+            }));
             // Render with the nonce the security layer made for this response: the policy it
             // sends names that one. (Replaces the nonce Leptos made for itself.)
             let nonce = use_context::<Parts>()

@@ -1,0 +1,47 @@
+//! The cart actions every interactive part shares: adding, changing and removing lines. They
+//! live in one island wrapping the whole page ([`CartProvider`]), so the islands inside it (the
+//! header badge, the add-to-cart forms, the drawer, the cart page) follow each other's actions.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use crate::api::cart::{AddToCart, RemoveLine, UpdateQuantity};
+
+#[derive(Clone, Copy)]
+pub struct CartActions {
+    pub add: ServerAction<AddToCart>,
+    pub update: ServerAction<UpdateQuantity>,
+    pub remove: ServerAction<RemoveLine>,
+}
+
+impl CartActions {
+    /// Changes whenever any cart action completes: views that show the cart depend on it.
+    pub fn version(&self) -> usize {
+        self.add.version().get() + self.update.version().get() + self.remove.version().get()
+    }
+}
+
+/// Provides [`CartActions`] to the islands in `children` (the page: rendered on the server,
+/// never hydrated as a whole).
+#[island]
+pub fn CartProvider(children: Children) -> impl IntoView {
+    provide_context(CartActions {
+        add: ServerAction::<AddToCart>::new(),
+        update: ServerAction::<UpdateQuantity>::new(),
+        remove: ServerAction::<RemoveLine>::new(),
+    });
+    // Tests (and scripts) wait for this mark before they interact. The islands inside hydrate
+    // right after this one, before the next task: a timeout marks the page once all are done.
+    Effect::new(move |_| {
+        set_timeout(
+            || {
+                if let Some(body) = document().body() {
+                    let _ = body.set_attribute("data-hydrated", "true");
+                }
+            },
+            Duration::ZERO,
+        );
+    });
+    children()
+}

@@ -1,0 +1,47 @@
+//! Pages as the server sends them: whole in the first answer, with or without a session.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::*;
+
+/// Each page's HTML holds its content before any script runs: nothing left "Loading…" for a
+/// streamed chunk that a browser without JavaScript would never apply.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_is_whole_in_its_first_answer() {
+    let store = store().await;
+    let cookie = store.add_one(None).await.expect("a session");
+    let pages = [
+        ("/", "Rustic Goods"),
+        ("/search?q=notebook", "Canyon Notebook"),
+        ("/search?q=notebok", "Canyon Notebook"),
+        ("/category/stationery", "Canyon Notebook"),
+        ("/product/canyon-notebook", "Canyon Notebook"),
+    ];
+    for session in [None, Some(cookie.as_str())] {
+        for (path, shows) in pages {
+            let response = store.page(path, session).await;
+            assert_eq!(response.status(), 200, "{path}");
+            let html = response.text().await.expect("html");
+            assert_whole(&html, path);
+            assert!(html.contains(shows), "{path} shows {shows}");
+        }
+    }
+    let cart = store
+        .page("/cart", Some(&cookie))
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert_whole(&cart, "/cart");
+    assert!(cart.contains("Canyon Notebook"), "the cart lists its line");
+}
+
+fn assert_whole(html: &str, path: &str) {
+    assert!(
+        html.contains("__INCOMPLETE_CHUNKS=[];"),
+        "{path}: a part of the page was left to a script"
+    );
+    assert!(!html.contains("Loading products"), "{path}");
+    assert!(!html.contains("class=\"loading\""), "{path}");
+}
