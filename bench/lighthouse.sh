@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lighthouse (npm, pinned in bench/package.json) with the Debian Chromium on four pages:
-# home, search, a product page and the cart (the cart with the visitor's cookie so it has a line).
-# Desktop preset. Writes the four category scores ×100 and FCP/LCP/TBT/CLS per page to a JSON file.
+# home, search, a category, a product page and the cart (the cart with the visitor's cookie so it has
+# a line). Lighthouse's default mobile settings (a throttled phone); LIGHTHOUSE_PRESET=desktop for the
+# desktop preset. Writes the four category scores ×100 and FCP/LCP/TBT/CLS per page to a JSON file.
 # Offline: with CHROME_PATH set Lighthouse launches that browser and downloads nothing.
 #
 #   bench/lighthouse.sh http://127.0.0.1:3200 "wix_session=…" [out.json]   # default bench/results/lighthouse.json
@@ -13,7 +14,10 @@ STORE_URL=${1:?usage: lighthouse.sh STORE_URL COOKIE [OUT_JSON]}
 COOKIE=${2:?usage: lighthouse.sh STORE_URL COOKIE [OUT_JSON]}
 OUT_JSON=${3:-bench/results/lighthouse.json}
 RUNS=${LIGHTHOUSE_RUNS:-1}
-PRESET=desktop
+PRESET=${LIGHTHOUSE_PRESET:-mobile}
+# Mobile is Lighthouse's default: it has no preset flag of its own.
+preset_flag=()
+[ "$PRESET" = mobile ] || preset_flag=(--preset="$PRESET")
 export CHROME_PATH=${CHROME_PATH:-/usr/bin/chromium}
 LH=bench/node_modules/.bin/lighthouse
 [ -x "$LH" ] || (cd bench && npm ci --no-audit --no-fund)
@@ -33,6 +37,7 @@ python3 -c 'import json,sys; print(json.dumps({"cookie": sys.argv[1]}))' "$COOKI
 PAGES=(
   "home|/|no"
   "search|/search|no"
+  "category|/category/stationery|no"
   "product|/product/willow-hoodie|no"
   "cart|/cart|yes"
 )
@@ -43,7 +48,7 @@ for page in "${PAGES[@]}"; do
   for run in $(seq "$RUNS"); do
     printf '\033[1;34m==>\033[0m lighthouse %s (%s), run %s/%s\n' "$name" "$path" "$run" "$RUNS" >&2
     # --no-sandbox: Chromium refuses to run as root with its sandbox; --disable-dev-shm-usage: small /dev/shm in containers.
-    "$LH" "$STORE_URL$path" --quiet --preset="$PRESET" \
+    "$LH" "$STORE_URL$path" --quiet "${preset_flag[@]}" \
       --only-categories=performance,accessibility,best-practices,seo \
       --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage" \
       "${headers[@]}" --output=json --output-path="$WORK/$name.$run.json"

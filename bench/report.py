@@ -35,6 +35,12 @@ for path in glob.glob(os.path.join(site, "pkg", "*")):
     raw = open(path, "rb").read()
     br = subprocess.run(["brotli", "-c", "-q", "11", path], capture_output=True).stdout
     assets[os.path.basename(path)] = {"raw": len(raw), "gzip": len(gzip.compress(raw, 9)), "brotli": len(br)}
+# Per page: the bundle files its HTML makes the browser load first (stylesheet, module, wasm).
+first_load = {}
+for path in sorted(glob.glob(os.path.join(work, "pages", "*.html"))):
+    page_html = open(path, encoding="utf-8").read()
+    files = sorted({f for f in re.findall(r'(?:href|src)="/pkg/([^"]+)"', page_html) if f in assets})
+    first_load[os.path.basename(path)[:-5]] = {"files": files, "brotli": sum(assets[f]["brotli"] for f in files)}
 html = open(os.path.join(work, "search.html"), "rb").read()
 assets["search page HTML"] = {"raw": len(html), "gzip": len(gzip.compress(html, 9)),
                               "brotli": len(subprocess.run(["brotli", "-c", "-q", "11"], input=html, capture_output=True).stdout)}
@@ -65,6 +71,7 @@ report = {
     "upstream_calls_per_page_view": {"returning visitor (own token)": calls("counters-returning.json"),
                                      "visitor without a session (shared token + cache)": calls("counters-anonymous.json")},
     "first_visit_bytes": assets,
+    "first_load_brotli_per_page": first_load,
     "peak_rss_mb": {"storefront": int(open(os.path.join(work, "rss_kb")).read()) / 1024,
                     "emulator": int(open(os.path.join(work, "emu_rss_kb")).read()) / 1024},
     "lighthouse": lighthouse,
@@ -92,6 +99,10 @@ for name, size in sorted(assets.items()):
     if name.endswith((".js", ".wasm", ".css")):
         total_br += size["brotli"]
 lines += ["", f"JS + wasm + CSS, brotli: **{total_br / 1024:.0f} KB**.", "",
+          "First load per page (the bundle files the page's HTML names), brotli:", "",
+          "| page | files | brotli |", "|---|---|---|"]
+lines += [f"| {page} | {len(load['files'])} | {load['brotli'] / 1024:.0f} KB |" for page, load in first_load.items()]
+lines += ["",
           f"Peak RSS: storefront {report['peak_rss_mb']['storefront']:.0f} MB, emulator {report['peak_rss_mb']['emulator']:.0f} MB."]
 
 lines += ["", "## Lighthouse", ""]
@@ -153,6 +164,7 @@ else:
 def run_at(name, c=64):
     return next(r for r in runs if r["target"] == name and r["concurrency"] == c)
 cart64 = run_at("search (24 results), with a cart")
+largest_load = max((load["brotli"] for load in first_load.values()), default=total_br)
 returning = sum(report["upstream_calls_per_page_view"]["returning visitor (own token)"].values())
 rss = report["peak_rss_mb"]["storefront"]
 targets = [
@@ -162,11 +174,11 @@ targets = [
      cart64["requests_per_sec"] >= 5000, f"{5000 - cart64['requests_per_sec']:,.0f} req/s"),
     ("search p99, no cart / with a cart", "< 25 ms", f"{search64['p99_ms']:.1f} / {cart64['p99_ms']:.1f} ms",
      max(search64["p99_ms"], cart64["p99_ms"]) < 25, f"{max(search64['p99_ms'], cart64['p99_ms']) - 25:.1f} ms"),
-    ("upstream calls per returning view", "≤ 1", f"{returning:g}", returning <= 1, f"{returning - 1:g}"),
+    ("upstream calls per returning view", "≤ 0.1", f"{returning:g}", returning <= 0.1, f"{returning - 0.1:g}"),
     ("token calls per renewal", "exactly 1", str(renewal["token_calls"]) if renewal else "not measured",
      bool(renewal) and renewal["token_calls"] == 1, "see below"),
-    ("first visit JS + wasm + CSS, brotli", "≤ 250 KB", f"{total_br / 1024:.0f} KB",
-     total_br <= 250 * 1024, f"{total_br / 1024 - 250:.0f} KB"),
+    ("first load JS + wasm + CSS per page, brotli (largest)", "≤ 150 KB", f"{largest_load / 1024:.0f} KB",
+     largest_load <= 150 * 1024, f"{largest_load / 1024 - 150:.0f} KB"),
     ("peak RSS of the storefront", "< 100 MB", f"{rss:.0f} MB", rss < 100, f"{rss - 100:.0f} MB"),
 ]
 report["targets"] = [{"what": w, "target": t, "measured": m, "met": ok} for w, t, m, ok, _ in targets]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark: release build, a standalone emulator and the storefront on their own ports,
 # wrk against each page at concurrency 1, 16 and 64, the in-memory ceiling in the same run,
-# upstream calls per page view, bytes shipped and peak RSS, then Lighthouse on four pages
+# upstream calls per page view, bytes each page loads first and peak RSS, then Lighthouse (mobile) on five pages
 # (bench/lighthouse.sh) and token calls per renewal under 50 concurrent requests (bench/renewal.sh).
 # Writes bench/results/report.{md,json} (and lighthouse.json).
 #
@@ -96,6 +96,13 @@ for target in "${TARGETS[@]}"; do
   done
 done
 
+# What each page makes the browser load first: its HTML names the bundle files.
+mkdir -p "$WORK/pages"
+for page in home:/ search:/search category:/category/stationery product:/product/willow-hoodie; do
+  curl -sf "http://$STORE${page#*:}" -o "$WORK/pages/${page%%:*}.html"
+done
+curl -sf -H "cookie: $COOKIE" "http://$STORE/cart" -o "$WORK/pages/cart.html"
+
 say "upstream calls per page view"
 curl -sf -X DELETE "http://$EMU/_emulator/counters" >/dev/null
 for _ in $(seq 20); do curl -sf -H "cookie: $COOKIE" "http://$STORE/search" >/dev/null; done
@@ -113,7 +120,7 @@ grep VmHWM "/proc/$EMU_PID/status" | awk '{print $2}' >"$WORK/emu_rss_kb"
 # renewal step is reported, not fatal: the wrk figures above are still worth a report.
 rm -f "$OUT/lighthouse.json"  # no stale scores beside a report made without them
 if [ "$LIGHTHOUSE" != 0 ]; then
-  say "Lighthouse (desktop preset, ${LIGHTHOUSE_RUNS:-1} run(s) per page)"
+  say "Lighthouse (${LIGHTHOUSE_PRESET:-mobile}, ${LIGHTHOUSE_RUNS:-1} run(s) per page)"
   if bench/lighthouse.sh "http://$STORE" "$COOKIE" "$WORK/lighthouse.json"; then
     cp "$WORK/lighthouse.json" "$OUT/lighthouse.json"
   else
@@ -129,6 +136,6 @@ RENEW_MARGIN_SECS=$RENEW_MARGIN CONCURRENCY=50 bench/renewal.sh "http://$STORE" 
 # The raw measurements stay beside the report, so `python3 bench/report.py bench/results/raw
 # bench/results N` can redo it.
 rm -rf "$OUT/raw" && mkdir -p "$OUT/raw"
-cp "$WORK"/*.tsv "$WORK"/*.json "$WORK"/*_kb "$WORK"/search.html "$OUT/raw/" 2>/dev/null || true
+cp -r "$WORK"/*.tsv "$WORK"/*.json "$WORK"/*_kb "$WORK"/search.html "$WORK"/pages "$OUT/raw/" 2>/dev/null || true
 python3 bench/report.py "$WORK" "$OUT" "$DURATION"
 say "report: $OUT/report.md"
