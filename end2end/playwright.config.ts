@@ -26,6 +26,9 @@ const launchOptions = existsSync(chromium)
     }
   : {}; // a developer laptop: Playwright's own browser
 
+// The narrowest common Android width.
+const phone = { ...devices["Pixel 5"], viewport: { width: 360, height: 780 } };
+
 export default defineConfig({
   testDir: "./tests",
   // The token-expiry specs change emulator settings that every test shares.
@@ -40,11 +43,20 @@ export default defineConfig({
     launchOptions,
   },
   projects: [
-    { name: "hydrated", use: { ...devices["Desktop Chrome"], launchOptions } },
+    { name: "hydrated", use: { ...devices["Desktop Chrome"], launchOptions }, grepInvert: /@phone-only/ },
     {
       name: "no-js",
       use: { ...devices["Desktop Chrome"], launchOptions, javaScriptEnabled: false },
       testIgnore: /\.hydrate\.spec\.ts$/,
+      grepInvert: /@phone-only/,
+    },
+    // A 360 px wide phone (touch, mobile viewport): the main journey and the phone checks.
+    { name: "phone", use: { ...phone, launchOptions }, grep: /@phone/ },
+    {
+      name: "phone-no-js",
+      use: { ...phone, launchOptions, javaScriptEnabled: false },
+      testIgnore: /\.hydrate\.spec\.ts$/,
+      grep: /@phone/,
     },
   ],
   webServer: {

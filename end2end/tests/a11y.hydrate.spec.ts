@@ -15,20 +15,43 @@ const pages = [
   ["not found", "/product/no-such-thing"],
 ];
 
-for (const [name, path] of pages) {
-  test(`axe finds no violations: ${name}`, async ({ page, javaScriptEnabled }) => {
-    await page.goto(path);
-    await ready(page, javaScriptEnabled);
-    const results = await new AxeBuilder({ page }).analyze();
-    expect(results.passes.length, "axe checked the page").toBeGreaterThan(10);
-    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`)).toEqual([]);
+// Every page in both colour schemes (the CSS follows `prefers-color-scheme`), so colour
+// contrast is checked in each.
+for (const scheme of ["light", "dark"] as const) {
+  test.describe(`${scheme} scheme`, () => {
+    test.use({ colorScheme: scheme });
+
+    for (const [name, path] of pages) {
+      test(`axe finds no violations: ${name}`, async ({ page, javaScriptEnabled }) => {
+        await page.goto(path);
+        await ready(page, javaScriptEnabled);
+        const results = await new AxeBuilder({ page }).analyze();
+        expect(results.passes.length, "axe checked the page").toBeGreaterThan(10);
+        expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`)).toEqual([]);
+      });
+    }
+
+    test("axe finds no violations: cart with items, a coupon and the open drawer", async ({ page, javaScriptEnabled }) => {
+      await addToCart(page, PRODUCT_WITH_OPTIONS, javaScriptEnabled);
+      await page.goto("/cart");
+      await ready(page, javaScriptEnabled);
+      await page.getByLabel("Coupon code").fill("SAVE10");
+      await page.getByRole("button", { name: "Apply" }).click();
+      await expect(page.getByTestId("coupon")).toContainText("SAVE10");
+      let results = await new AxeBuilder({ page }).analyze();
+      expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`)).toEqual([]);
+      await page.getByTestId("cart-count").click();
+      await expect(page.getByRole("dialog", { name: "Your cart" })).toBeVisible();
+      results = await new AxeBuilder({ page }).include(".cart-drawer").analyze();
+      expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`)).toEqual([]);
+    });
+
+    test("the page follows the scheme", async ({ page }) => {
+      await page.goto("/");
+      const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+      // Light paper is near white; dark paper near black.
+      const [r] = background.match(/\d+/g)!.map(Number);
+      expect(scheme === "dark" ? r < 60 : r > 200, background).toBe(true);
+    });
   });
 }
-
-test("axe finds no violations: cart with items", async ({ page, javaScriptEnabled }) => {
-  await addToCart(page, PRODUCT_WITH_OPTIONS, javaScriptEnabled);
-  await page.goto("/cart");
-  await ready(page, javaScriptEnabled);
-  const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`)).toEqual([]);
-});

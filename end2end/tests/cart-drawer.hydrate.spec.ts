@@ -13,7 +13,7 @@ test("adding opens the cart drawer: a modal dialog that traps focus, closes on E
   await expect(drawer.getByRole("link", { name: "View cart" })).toHaveAttribute("href", "/cart");
   // Focus moves inside.
   expect(await drawer.evaluate((d) => d.contains(document.activeElement))).toBe(true);
-  // Four controls: close, View cart, Check out, Continue shopping; the page behind is inert.
+  // Focus stays among the drawer's controls; the page behind is inert.
   for (let i = 0; i < 3; i++) {
     await page.keyboard.press("Tab");
     expect(await drawer.evaluate((d) => d.contains(document.activeElement))).toBe(true);
@@ -23,4 +23,25 @@ test("adding opens the cart drawer: a modal dialog that traps focus, closes on E
   await page.keyboard.press("Escape");
   await expect(drawer).toBeHidden();
   await expect(add).toBeFocused();
+});
+
+test("the drawer edits the cart like the cart page, and the badge opens it", async ({ page }) => {
+  await page.goto(`/product/${PRODUCT_WITHOUT_OPTIONS}`);
+  await ready(page, true);
+  await page.getByRole("button", { name: "Add to cart", exact: true }).click();
+  const drawer = page.getByRole("dialog", { name: "Your cart" });
+  await expect(drawer.getByTestId("cart-line")).toHaveCount(1);
+  await drawer.getByRole("button", { name: "One more Canyon Notebook" }).click();
+  await expect(drawer.getByLabel("Quantity of Canyon Notebook")).toHaveValue("2");
+  // The change reaches Wix: the badge follows once the cart is read again.
+  await expect(page.getByTestId("cart-count")).toHaveText("2");
+  await page.keyboard.press("Escape");
+  await expect(drawer).toBeHidden();
+
+  await page.getByTestId("cart-count").click();
+  await expect(drawer).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`/product/${PRODUCT_WITHOUT_OPTIONS}$`));
+  await drawer.getByRole("button", { name: "Remove Canyon Notebook" }).click();
+  await expect(drawer).toContainText("Your cart is empty");
+  await expect(page.getByTestId("cart-count")).toHaveText("0");
 });

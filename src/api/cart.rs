@@ -61,10 +61,20 @@ pub enum CartNotice {
     SlowDown,
     /// After signing in: not every line of the visitor's cart could join the member's cart.
     NotAllCarried,
+    CouponApplied,
+    CouponRemoved,
+    /// The coupon form was sent empty.
+    CouponMissing,
+    CouponUnknown,
+    CouponExpired,
+    /// The coupon exists but not for this cart (a minimum subtotal, other products…).
+    CouponNotApplicable,
+    /// A cart takes one coupon.
+    CouponAlreadyApplied,
 }
 
 impl CartNotice {
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 24] = [
         Self::Added,
         Self::PartlyAdded,
         Self::NotAdded,
@@ -82,6 +92,13 @@ impl CartNotice {
         Self::CheckoutFailed,
         Self::SlowDown,
         Self::NotAllCarried,
+        Self::CouponApplied,
+        Self::CouponRemoved,
+        Self::CouponMissing,
+        Self::CouponUnknown,
+        Self::CouponExpired,
+        Self::CouponNotApplicable,
+        Self::CouponAlreadyApplied,
     ];
 
     pub fn code(self) -> &'static str {
@@ -103,6 +120,13 @@ impl CartNotice {
             Self::CheckoutFailed => "checkout-failed",
             Self::SlowDown => "slow-down",
             Self::NotAllCarried => "not-all-carried",
+            Self::CouponApplied => "coupon-applied",
+            Self::CouponRemoved => "coupon-removed",
+            Self::CouponMissing => "coupon-missing",
+            Self::CouponUnknown => "coupon-unknown",
+            Self::CouponExpired => "coupon-expired",
+            Self::CouponNotApplicable => "coupon-not-applicable",
+            Self::CouponAlreadyApplied => "coupon-already-applied",
         }
     }
 
@@ -129,6 +153,13 @@ impl CartNotice {
             Self::CheckoutFailed => "Checkout could not be started. Your cart is saved; please try again.",
             Self::SlowDown => StoreError::TooManyRequests { retry_after_secs: 1 }.message(),
             Self::NotAllCarried => "You are signed in. Some items from your cart could not be moved to your account's cart (they may be sold out): check it before you check out.",
+            Self::CouponApplied => "Coupon applied.",
+            Self::CouponRemoved => "Coupon removed.",
+            Self::CouponMissing => "Enter a coupon code.",
+            Self::CouponUnknown => "That coupon code does not exist. Check the spelling and try again.",
+            Self::CouponExpired => "That coupon has expired.",
+            Self::CouponNotApplicable => "That coupon does not apply to what is in your cart.",
+            Self::CouponAlreadyApplied => "Your cart already has a coupon. Remove it to use another one.",
         }
     }
 
@@ -142,7 +173,10 @@ impl CartNotice {
     }
 
     pub fn is_success(self) -> bool {
-        matches!(self, Self::Added | Self::Updated | Self::Removed)
+        matches!(
+            self,
+            Self::Added | Self::Updated | Self::Removed | Self::CouponApplied | Self::CouponRemoved
+        )
     }
 
     /// What a quantity change did, from the line in the cart Wix returned: Wix may cap the
@@ -199,9 +233,34 @@ pub struct CartView {
     pub lines: Vec<CartLineView>,
     pub item_count: u32,
     pub subtotal: String,
-    pub discount: Option<String>,
+    /// Discounts, fees, delivery and tax, each only when Wix calculated it.
+    pub adjustments: Vec<TotalLine>,
     pub total: String,
+    /// The applied coupon's code.
+    pub coupon: Option<String>,
+    /// Wix calculated delivery and tax (else checkout will).
+    pub delivery_and_tax_known: bool,
 }
+
+/// A line of the totals between the subtotal and the total, as Wix stated it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotalLine {
+    pub label: String,
+    /// Formatted by Wix; a discount is shown subtracted.
+    pub amount: String,
+    pub kind: TotalKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TotalKind {
+    Discount,
+    Fee,
+    Delivery,
+    Tax,
+}
+
+/// Longest coupon code Wix accepts (wix-api.md §3.6).
+pub const MAX_COUPON_LENGTH: usize = 50;
 
 impl CartView {
     pub fn can_check_out(&self) -> bool {
@@ -238,6 +297,18 @@ pub async fn remove_line(line_id: String, return_to: String) -> Result<CartNotic
 #[server]
 pub async fn checkout() -> Result<(), StoreError> {
     crate::server::cart::checkout().await
+}
+
+/// Applies a coupon code to the visitor's cart.
+#[server]
+pub async fn apply_coupon(code: String, return_to: String) -> Result<CartNotice, StoreError> {
+    crate::server::cart::apply_coupon(code, return_to).await
+}
+
+/// Takes the cart's coupon off.
+#[server]
+pub async fn remove_coupon(return_to: String) -> Result<CartNotice, StoreError> {
+    crate::server::cart::remove_coupon(return_to).await
 }
 
 /// `variant_id` is empty for a product without options. `return_to` is where a browser without
@@ -291,8 +362,10 @@ mod tests {
             lines,
             item_count: 1,
             subtotal: "$1.00".into(),
-            discount: None,
+            adjustments: vec![],
             total: "$1.00".into(),
+            coupon: None,
+            delivery_and_tax_known: false,
         };
         assert!(cart(vec![line(true)]).can_check_out());
         assert!(!cart(vec![line(true), line(false)]).can_check_out());

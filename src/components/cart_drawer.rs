@@ -1,33 +1,37 @@
-//! The cart drawer: once hydrated, a successful add opens the cart in a modal `<dialog>` (the
-//! browser traps focus in it, closes it on Escape and gives focus back). Without JavaScript the
-//! add returns to the page with a message and the cart page does the drawer's job.
+//! The cart drawer: once hydrated, a successful add (or a click on the header's cart badge) opens
+//! the cart in a modal `<dialog>` (the browser traps focus in it, closes it on Escape and gives
+//! focus back). Its lines are the cart page's own ([`CartLine`]): quantities and removal work
+//! the same. Without JavaScript the add returns to the page with a message and the cart page
+//! does the drawer's job.
 
 use leptos::{ev, html, prelude::*, server_fn::ServerFn};
 use send_wrapper::SendWrapper;
 
 use crate::{
     api::cart::{get_cart, AddToCartOutcome, Checkout},
-    components::cart_state::CartActions,
+    components::{cart_line::CartLine, cart_state::CartActions, latest::latest_answer},
 };
 
 #[island]
 pub fn CartDrawer() -> impl IntoView {
     let actions = expect_context::<CartActions>();
     let dialog = NodeRef::<html::Dialog>::new();
-    // Loaded only once something was added (the drawer opens then), so a page view costs no
-    // cart read for a drawer nobody opened.
-    let cart = LocalResource::new(move || {
-        let adds = actions.add.version().get();
-        async move {
-            if adds == 0 {
-                Ok(None)
-            } else {
-                get_cart().await
+    // Read when the drawer opens and after every change while it is open, so neither a page
+    // view nor a change made on the cart page costs a read for a drawer nobody opened.
+    let open = RwSignal::new(false);
+    let cart = latest_answer(move || {
+        let _changes = actions.version();
+        open.get().then(get_cart)
+    });
+    let show = move || {
+        if let Some(dialog) = dialog.get_untracked() {
+            if !dialog.open() {
+                let _ = dialog.show_modal();
+                open.set(true);
             }
         }
-    });
-
-    // Open after every add that put something in the cart.
+    };
+    // Open after every add that put something in the cart, and when the badge asks.
     Effect::new(move |_| {
         let added = matches!(
             actions.add.value().get(),
@@ -35,10 +39,13 @@ pub fn CartDrawer() -> impl IntoView {
                 AddToCartOutcome::Added { .. } | AddToCartOutcome::PartlyAdded { .. }
             ))
         );
-        if let (true, Some(dialog)) = (added, dialog.get()) {
-            if !dialog.open() {
-                let _ = dialog.show_modal();
-            }
+        if added {
+            show();
+        }
+    });
+    Effect::new(move |_| {
+        if actions.drawer_requests.get() > 0 {
+            show();
         }
     });
     // Give focus back on close. The add button is disabled while the add runs (so a double click
@@ -63,6 +70,7 @@ pub fn CartDrawer() -> impl IntoView {
     });
     on_cleanup(move || listener.remove());
     let give_focus_back = move |_| {
+        open.set(false);
         last_focused.with_value(|element| {
             if let Some(element) = element {
                 let _ = element.focus();
@@ -87,20 +95,13 @@ pub fn CartDrawer() -> impl IntoView {
                 <h2 id="cart-drawer-title">"Your cart"</h2>
                 <button type="button" class="close" aria-label="Close cart" on:click=close>"×"</button>
             </div>
-            {move || match cart.get() {
+            {move || match cart.get().filter(|_| open.get()) {
                 None => view! { <p>"Loading your cart…"</p> }.into_any(),
                 Some(Ok(Some(cart))) if !cart.lines.is_empty() => {
                     let can_check_out = cart.can_check_out();
                     view! {
-                        <ul class="drawer-lines">
-                            {cart.lines.into_iter().map(|line| view! {
-                                <li>
-                                    <span class="line-name">{line.name}</span>
-                                    {line.options.into_iter().map(|o| view! { <span class="line-option">{o}</span> }).collect_view()}
-                                    <span>{format!("× {}", line.quantity)}</span>
-                                    <span class="line-total">{line.line_total}</span>
-                                </li>
-                            }).collect_view()}
+                        <ul class="cart-lines drawer-lines">
+                            {cart.lines.into_iter().map(|line| view! { <CartLine line/> }).collect_view()}
                         </ul>
                         <p class="drawer-total">"Subtotal: " <strong>{cart.subtotal}</strong></p>
                         <div class="drawer-actions">

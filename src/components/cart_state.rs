@@ -6,19 +6,27 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::api::cart::{AddToCart, RemoveLine, UpdateQuantity};
+use crate::api::cart::{AddToCart, ApplyCoupon, RemoveCoupon, RemoveLine, UpdateQuantity};
 
 #[derive(Clone, Copy)]
 pub struct CartActions {
     pub add: ServerAction<AddToCart>,
     pub update: ServerAction<UpdateQuantity>,
     pub remove: ServerAction<RemoveLine>,
+    pub apply_coupon: ServerAction<ApplyCoupon>,
+    pub remove_coupon: ServerAction<RemoveCoupon>,
+    /// Counts the times something (the header badge) asked the drawer to open.
+    pub drawer_requests: RwSignal<usize>,
 }
 
 impl CartActions {
     /// Changes whenever any cart action completes: views that show the cart depend on it.
     pub fn version(&self) -> usize {
-        self.add.version().get() + self.update.version().get() + self.remove.version().get()
+        self.add.version().get()
+            + self.update.version().get()
+            + self.remove.version().get()
+            + self.apply_coupon.version().get()
+            + self.remove_coupon.version().get()
     }
 }
 
@@ -30,6 +38,9 @@ pub fn CartProvider(children: Children) -> impl IntoView {
         add: ServerAction::<AddToCart>::new(),
         update: ServerAction::<UpdateQuantity>::new(),
         remove: ServerAction::<RemoveLine>::new(),
+        apply_coupon: ServerAction::<ApplyCoupon>::new(),
+        remove_coupon: ServerAction::<RemoveCoupon>::new(),
+        drawer_requests: RwSignal::new(0),
     });
     // Tests (and scripts) wait for this mark before they interact. The islands inside hydrate
     // right after this one, before the next task: a timeout marks the page once all are done.

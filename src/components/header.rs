@@ -76,8 +76,16 @@ pub fn CartBadge(item_count: Option<u32>) -> impl IntoView {
             .map(|s| s.item_count)
             .or(item_count)
     };
+    // Hydrated, the badge opens the drawer; without JavaScript it is a link to the cart page.
+    let open_drawer = move |ev: leptos::ev::MouseEvent| {
+        // A new tab or window still gets the page.
+        if !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.button() != 0) {
+            ev.prevent_default();
+            actions.drawer_requests.update(|n| *n += 1);
+        }
+    };
     view! {
-        <a class="cart-link" href="/cart">
+        <a class="cart-link" href="/cart" on:click=open_drawer>
             "Cart "
             {move || count().map(|n| view! {
                 <span class="badge" data-testid="cart-count" aria-label=match n {

@@ -279,6 +279,56 @@ pub fn ProductPurchase(
 
 #[cfg(test)]
 mod tests {
+    use crate::api::catalog::{PriceView, ProductDetail, VariantView};
+
+    fn product(currency: &str, label: &str, amount: &str) -> ProductDetail {
+        let price = PriceView {
+            label: label.to_owned(),
+            was: None,
+            discounted: false,
+        };
+        ProductDetail {
+            id: "p".into(),
+            slug: "mug".into(),
+            name: "Mug".into(),
+            description: vec![],
+            images: vec![],
+            price: price.clone(),
+            in_stock: true,
+            currency: currency.into(),
+            options: vec![],
+            variants: vec![VariantView {
+                id: "v".into(),
+                choices: vec![],
+                price,
+                amount: amount.into(),
+                in_stock: true,
+                sku: None,
+                image: None,
+            }],
+            info_sections: vec![],
+            breadcrumbs: vec![],
+            ribbon: None,
+            related: vec![],
+        }
+    }
+
+    /// Offers carry Wix's decimal amount whatever the display looks like: a decimal comma, or a
+    /// currency without minor units.
+    #[test]
+    fn offers_use_decimal_amounts_never_the_displayed_price() {
+        for (currency, label, amount) in
+            [("EUR", "1.234,50 €", "1234.50"), ("JPY", "¥1,235", "1235")]
+        {
+            let data: serde_json::Value =
+                serde_json::from_str(&super::structured_data(&product(currency, label, amount)))
+                    .expect("json");
+            let offer = &data[0]["offers"][0];
+            assert_eq!(offer["price"], amount, "{currency}");
+            assert_eq!(offer["priceCurrency"], currency);
+        }
+    }
+
     #[test]
     fn structured_data_cannot_close_its_script_tag() {
         let escaped =

@@ -175,6 +175,10 @@ pub fn SearchExperience(
                 <button type="submit">"Search"</button>
             </form>
             {heading.map(|heading| view! { <h2 class="category-title">{heading}</h2> })}
+            // On a phone the filters fold away behind this toggle (CSS only: it works without
+            // JavaScript); wider screens show them and hide the toggle.
+            <input type="checkbox" id="show-filters" class="filters-toggle"/>
+            <label for="show-filters" class="filters-toggle-label">"Filter and sort"</label>
             <form method="get" action=base.get_value() class="filter-form" on:change=on_filter>
                 <input type="hidden" name="q" value=initial.q.clone()/>
                 <Filters query=initial.clone() categories=categories.clone() facets show_category=!in_category/>

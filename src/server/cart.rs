@@ -6,8 +6,8 @@ use axum::http::request::Parts;
 use leptos::prelude::use_context;
 
 use wix_headless::{
-    cart::{assess_add, AddOutcome, Callbacks, Cart, CatalogReference, LineItemInput},
-    ErrorCode, WixError,
+    cart::{assess_add, AddOutcome, Callbacks, Cart, CartTotals, CatalogReference, LineItemInput},
+    ErrorCode, Money, WixError,
 };
 
 use super::{
@@ -22,7 +22,10 @@ use super::{
 };
 use crate::{
     api::{
-        cart::{parse_quantity, AddToCartOutcome, CartLineView, CartNotice, CartSummary, CartView},
+        cart::{
+            parse_quantity, AddToCartOutcome, CartLineView, CartNotice, CartSummary, CartView,
+            TotalKind, TotalLine, MAX_COUPON_LENGTH,
+        },
         catalog::ImageView,
         error::StoreError,
     },
@@ -300,6 +303,83 @@ pub async fn remove(line_id: String, return_to: String) -> Result<CartNotice, St
     report(&return_to, result, |notice| *notice, |notice| notice)
 }
 
+pub async fn apply_coupon(code: String, return_to: String) -> Result<CartNotice, StoreError> {
+    let result = async {
+        let code = code.trim().to_owned();
+        if code.is_empty() {
+            return Ok(CartNotice::CouponMissing);
+        }
+        // Wix refuses longer codes as malformed; no such code exists, which is what to say.
+        if code.chars().count() > MAX_COUPON_LENGTH {
+            return Ok(CartNotice::CouponUnknown);
+        }
+        let state = app_state()?;
+        let session = current_session();
+        let wix = state.wix.clone();
+        let applied = visitor_call(&state, &session, Mint::Never, |token| {
+            let (wix, code) = (wix.clone(), code.clone());
+            async move { wix.add_coupon(&token, &code).await }
+        })
+        .await;
+        Ok(match applied {
+            Ok(Some(_)) => CartNotice::CouponApplied,
+            // No session yet, or no cart: nothing to take a coupon.
+            Ok(None) => CartNotice::CartEmpty,
+            Err(error) => match coupon_refusal(&error) {
+                Some(notice) => notice,
+                None if is_gone(&error) => CartNotice::CartEmpty,
+                None => return Err(fail_change(error)),
+            },
+        })
+    }
+    .await;
+    report(&return_to, result, |notice| *notice, |notice| notice)
+}
+
+/// What the shopper is told when Wix refused a coupon, if it did.
+fn coupon_refusal(error: &WixError) -> Option<CartNotice> {
+    Some(match error.code()? {
+        ErrorCode::CouponUnknown => CartNotice::CouponUnknown,
+        ErrorCode::CouponExpired => CartNotice::CouponExpired,
+        ErrorCode::CouponNotApplicable => CartNotice::CouponNotApplicable,
+        ErrorCode::CouponAlreadyApplied => CartNotice::CouponAlreadyApplied,
+        // A code Wix found malformed (too long, odd characters) is no code it knows.
+        ErrorCode::Validation => CartNotice::CouponUnknown,
+        _ => return None,
+    })
+}
+
+pub async fn remove_coupon(return_to: String) -> Result<CartNotice, StoreError> {
+    let result = async {
+        let state = app_state()?;
+        let session = current_session();
+        let wix = state.wix.clone();
+        // Cart V2 removes a coupon by its id, so the cart is read first.
+        let removed = visitor_call(&state, &session, Mint::Never, |token| {
+            let wix = wix.clone();
+            async move {
+                let Some(cart) = wix.current_cart(&token).await? else {
+                    return Ok(false);
+                };
+                if let Some(coupon) = &cart.coupon {
+                    wix.remove_coupon(&token, coupon).await?;
+                }
+                Ok(true)
+            }
+        })
+        .await;
+        Ok(match removed {
+            // Already without a coupon (a double click, another tab): as the shopper wants it.
+            Ok(Some(true)) => CartNotice::CouponRemoved,
+            Ok(Some(false) | None) => CartNotice::CartEmpty,
+            Err(error) if is_gone(&error) => CartNotice::CouponRemoved,
+            Err(error) => return Err(fail_change(error)),
+        })
+    }
+    .await;
+    report(&return_to, result, |notice| *notice, |notice| notice)
+}
+
 /// The line or the cart no longer exists.
 fn is_gone(error: &WixError) -> bool {
     matches!(
@@ -362,15 +442,10 @@ pub async fn view() -> Result<Option<CartView>, StoreError> {
             available: line.available(),
         })
         .collect();
-    let (subtotal, discount, total) = match &totals {
-        Some(t) => (
-            t.subtotal.formatted.clone(),
-            (!t.discount.is_zero()).then(|| t.discount.formatted.clone()),
-            t.total.formatted.clone(),
-        ),
+    let (subtotal, total) = match &totals {
+        Some(t) => (t.subtotal.formatted.clone(), t.total.formatted.clone()),
         None => (
             cart.subtotal.formatted.clone(),
-            None,
             cart.subtotal.formatted.clone(),
         ),
     };
@@ -378,9 +453,65 @@ pub async fn view() -> Result<Option<CartView>, StoreError> {
         lines,
         item_count: cart.item_count(),
         subtotal,
-        discount,
+        adjustments: totals.as_ref().map(total_lines).unwrap_or_default(),
         total,
+        coupon: cart.coupon.map(|c| c.code),
+        delivery_and_tax_known: totals
+            .as_ref()
+            .is_some_and(|t| t.delivery.is_some() && t.tax.is_some()),
     }))
+}
+
+/// The lines between subtotal and total, each only when Wix calculated it: an amount Wix did
+/// not calculate reads 0 and must never show as "Free" (wix-api.md §9.2).
+fn total_lines(totals: &CartTotals) -> Vec<TotalLine> {
+    let line = |label: &str, amount: &Money, kind| TotalLine {
+        label: label.to_owned(),
+        amount: amount.formatted.clone(),
+        kind,
+    };
+    let mut lines: Vec<TotalLine> = totals
+        .discounts
+        .iter()
+        .filter(|d| !d.amount.is_zero())
+        .map(|d| {
+            line(
+                non_empty(&d.name, "Discount"),
+                &d.amount,
+                TotalKind::Discount,
+            )
+        })
+        .collect();
+    // A discount Wix totalled without naming its parts.
+    if lines.is_empty() && !totals.discount.is_zero() {
+        lines.push(line("Discount", &totals.discount, TotalKind::Discount));
+    }
+    lines.extend(
+        totals
+            .fees
+            .iter()
+            .map(|f| line(non_empty(&f.name, "Fee"), &f.amount, TotalKind::Fee)),
+    );
+    if let Some(delivery) = &totals.delivery {
+        lines.push(line("Delivery", delivery, TotalKind::Delivery));
+    }
+    if let Some(tax) = &totals.tax {
+        let label = if totals.prices_include_tax {
+            "Tax (included)"
+        } else {
+            "Tax"
+        };
+        lines.push(line(label, tax, TotalKind::Tax));
+    }
+    lines
+}
+
+fn non_empty<'a>(text: &'a str, otherwise: &'a str) -> &'a str {
+    if text.trim().is_empty() {
+        otherwise
+    } else {
+        text
+    }
 }
 
 /// Cart V2 lines come without images (wix-api.md §9.2): they are joined from the catalog, as

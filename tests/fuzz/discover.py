@@ -20,6 +20,8 @@ SERVER_FNS: dict[str, list[str]] = {
     "add_to_cart": ["product_id", "variant_id", "quantity", "return_to"],
     "update_quantity": ["line_id", "quantity", "return_to"],
     "remove_line": ["line_id", "return_to"],
+    "apply_coupon": ["code", "return_to"],
+    "remove_coupon": ["return_to"],
     "checkout": [],
     "get_cart": [],
     "get_cart_summary": [],

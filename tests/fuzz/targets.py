@@ -22,8 +22,9 @@ Send = Callable[[Request], Response]
 PAGE_SORTS = ["relevance", "price-asc", "price-desc", "newest", "name"]
 FN_SORTS = ["Relevance", "PriceAscending", "PriceDescending", "Newest", "Name"]
 NOTICES = ["added", "partly-added", "not-added", "invalid-quantity", "store-unavailable", "updated",
-           "removed", "line-gone", "cart-empty", "payments-off", "checkout-failed"]
-CART_ACTIONS = {"add_to_cart", "update_quantity", "remove_line"}
+           "removed", "line-gone", "cart-empty", "payments-off", "checkout-failed", "coupon-applied",
+           "coupon-expired", "coupon-unknown"]
+CART_ACTIONS = {"add_to_cart", "update_quantity", "remove_line", "apply_coupon", "remove_coupon"}
 B64 = string.ascii_letters + string.digits + "+/"
 FORM = b"application/x-www-form-urlencoded"
 # A page, or a refusal of what the request asked for; never a 5xx or a redirect.
@@ -394,6 +395,9 @@ def valid_fields(rng: random.Random, ctx: Context, fn: str) -> list[tuple[str, s
                         ("quantity", str(rng.randint(1, 3))), ("return_to", f"/product/{product.slug}")],
         "update_quantity": [("line_id", line), ("quantity", str(rng.randint(1, 4))), ("return_to", "/cart")],
         "remove_line": [("line_id", "00000000-0000-0000-0000-999999999999"), ("return_to", "/cart")],
+        "apply_coupon": [("code", rng.choice(["SAVE10", "NOPE", "SUMMER2025", "BIGSPENDER", " save10 "])),
+                         ("return_to", "/cart")],
+        "remove_coupon": [("return_to", "/cart")],
         "get_product": [("slug", rng.choice(ctx.slugs))],
         "search_products": [("query[q]", rng.choice(ctx.words)), ("query[sort]", rng.choice(FN_SORTS)),
                             ("query[in_stock]", rng.choice(["true", "false"]))] + option_fields(rng, ctx),

@@ -348,14 +348,51 @@ fn subtotal(lines: &[PricedLine]) -> Cents {
     Cents(lines.iter().map(|l| l.total().0).sum())
 }
 
-/// Demo coupons: code → percent off every line.
-pub const COUPONS: &[(&str, i64)] = &[("SAVE10", 10), ("HALFOFF", 50)];
+/// A demo coupon: percent off every line, under the conditions Wix checks when it is applied.
+pub struct Coupon {
+    pub code: &'static str,
+    pub percent: i64,
+    /// Past its end date: Wix refuses it with `INVALID_COUPON_STATUS`, reason `EXPIRED`.
+    pub expired: bool,
+    /// The cart's subtotal it needs, in cents (`MIN_SUBTOTAL_NOT_REACHED` below it).
+    pub min_subtotal: Cents,
+}
 
-pub fn coupon_percent(code: &str) -> Option<i64> {
+pub const COUPONS: &[Coupon] = &[
+    Coupon {
+        code: "SAVE10",
+        percent: 10,
+        expired: false,
+        min_subtotal: Cents(0),
+    },
+    Coupon {
+        code: "HALFOFF",
+        percent: 50,
+        expired: false,
+        min_subtotal: Cents(0),
+    },
+    Coupon {
+        code: "SUMMER2025",
+        percent: 20,
+        expired: true,
+        min_subtotal: Cents(0),
+    },
+    Coupon {
+        code: "BIGSPENDER",
+        percent: 15,
+        expired: false,
+        min_subtotal: Cents(50_000),
+    },
+];
+
+fn coupon(code: &str) -> Option<&'static Coupon> {
     COUPONS
         .iter()
-        .find(|(known, _)| known.eq_ignore_ascii_case(code.trim()))
-        .map(|(_, percent)| *percent)
+        .find(|known| known.code.eq_ignore_ascii_case(code.trim()))
+}
+
+pub fn coupon_percent(code: &str) -> Option<i64> {
+    coupon(code).map(|c| c.percent)
 }
 
 /// A stable GUID for the coupon applied to a cart (Cart V2 removes coupons by id).
@@ -394,7 +431,7 @@ pub fn cart_totals(catalog: &Catalog, cart: &CartRow) -> Totals {
 }
 
 /// Applies a coupon (one per cart).
-pub fn add_coupon(cart: &mut CartRow, code: &str) -> Result<(), ApiError> {
+pub fn add_coupon(catalog: &Catalog, cart: &mut CartRow, code: &str) -> Result<(), ApiError> {
     let code = code.trim().to_ascii_uppercase();
     if code.is_empty() || code.len() > 50 {
         return Err(ApiError::validation(
@@ -402,13 +439,27 @@ pub fn add_coupon(cart: &mut CartRow, code: &str) -> Result<(), ApiError> {
             "must be 1 to 50 characters",
         ));
     }
-    if coupon_percent(&code).is_none() {
+    let Some(known) = coupon(&code) else {
         return Err(ApiError::application(
             StatusCode::BAD_REQUEST,
             "INVALID_COUPON_CODE",
             "Invalid coupon code",
         )
         .with_data(json!({"couponCode": code})));
+    };
+    let refused_because = |reason: &str| {
+        ApiError::application(
+            StatusCode::BAD_REQUEST,
+            "INVALID_COUPON_STATUS",
+            "Coupon cannot be applied",
+        )
+        .with_data(json!({"couponCode": code, "reason": reason}))
+    };
+    if known.expired {
+        return Err(refused_because("EXPIRED"));
+    }
+    if subtotal(&priced_lines(catalog, cart)).0 < known.min_subtotal.0 {
+        return Err(refused_because("MIN_SUBTOTAL_NOT_REACHED"));
     }
     match &cart.coupon {
         Some(existing) if *existing == code => Err(ApiError::application(

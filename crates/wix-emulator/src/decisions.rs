@@ -44,7 +44,7 @@
 //! | Cart V2 delete without a cart | 404 `CURRENT_CART_NOT_FOUND` |
 //! | statuses of Cart V2 application errors (§5b.5) | validation-like and coupon codes 400; `ITEM_NOT_FOUND_IN_CATALOG` 428 |
 //! | `PATCH` of the cart | accepted; only v1's `couponCode` is modelled |
-//! | coupons | demo codes `SAVE10` (10 % off) and `HALFOFF` (50 % off), applied per line; one per cart |
+//! | coupons | demo codes `SAVE10` (10 % off) and `HALFOFF` (50 % off), applied per line; one per cart; `SUMMER2025` is expired and `BIGSPENDER` needs a $500 subtotal: both refused with `INVALID_COUPON_STATUS` and `data.reason` (`EXPIRED`, `MIN_SUBTOTAL_NOT_REACHED`) as §5b.5 lists, unknown codes with `INVALID_COUPON_CODE` |
 //! | cart after the hosted checkout (§5.4, §5b.9) | the ordered cart stops being current (`orderPlaced: true`, `orderId`); the next add starts a new cart |
 //! | redirect session for someone else's checkout | 404 `CHECKOUT_NOT_FOUND` |
 //! | hosted pages | `/checkout`, `/login`, `/logout` at the emulator's origin, `?session=<redirect session id>`; not single-use, so a reload works |

@@ -439,6 +439,13 @@ async fn coupons_apply_and_come_off() {
             .await
             .expect_err("unknown code");
         assert_eq!(error.code(), Some(&ErrorCode::CouponUnknown), "{api:?}");
+        for (code, why) in [
+            ("SUMMER2025", ErrorCode::CouponExpired),
+            ("BIGSPENDER", ErrorCode::CouponNotApplicable),
+        ] {
+            let error = s.client.add_coupon(&token, code).await.expect_err(code);
+            assert_eq!(error.code(), Some(&why), "{api:?} {code}");
+        }
         let cart = s.client.add_coupon(&token, "SAVE10").await.expect("coupon");
         let coupon = cart.coupon.clone().expect("applied");
         assert_eq!(coupon.code, "SAVE10");

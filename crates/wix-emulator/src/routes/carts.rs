@@ -157,7 +157,7 @@ async fn update_cart(
         .update_cart(&caller.0, false, &now_iso(), |cart| match &coupon {
             Some(code) => {
                 cart.coupon = None;
-                cart::add_coupon(cart, code)
+                cart::add_coupon(&state.catalog, cart, code)
             }
             None => Ok(()),
         })?

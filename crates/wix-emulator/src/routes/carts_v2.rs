@@ -130,7 +130,7 @@ async fn create_cart(
     change(&state, &caller, true, |cart| {
         cart::add_lines(&catalog, cart, requests)?;
         match body.coupons.first() {
-            Some(coupon) => cart::add_coupon(cart, &coupon.code),
+            Some(coupon) => cart::add_coupon(&catalog, cart, &coupon.code),
             None => Ok(()),
         }
     })
@@ -295,7 +295,10 @@ async fn add_coupon(
         .coupon
         .map(|c| c.code)
         .ok_or_else(|| ApiError::validation("coupon.code", "is required"))?;
-    change(&state, &caller, false, |cart| cart::add_coupon(cart, &code))
+    let catalog = state.catalog.clone();
+    change(&state, &caller, false, |cart| {
+        cart::add_coupon(&catalog, cart, &code)
+    })
 }
 
 #[derive(Deserialize)]
