@@ -8,8 +8,8 @@ use crate::{
     components::cart_state::CartActions,
 };
 
-/// Where a plain form post returns to: the cart page (the drawer is there only with JavaScript).
-const RETURN_TO: &str = "/cart";
+/// Where a plain cart form returns to: the cart page (the drawer is there only with JavaScript).
+pub const RETURN_TO: &str = "/cart";
 /// Quiet time after the last stepper click before the quantity goes to Wix.
 const QUANTITY_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(400);
 

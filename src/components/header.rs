@@ -1,12 +1,11 @@
 //! Site header with the search shortcut, the account link and the cart badge.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 use crate::{
     api::{account::sign_in_href, cart::get_cart_summary},
     brand::STORE_NAME,
-    components::{cart_state::CartActions, latest::latest_answer},
+    components::{cart_state::CartActions, latest::latest_answer, product_card::this_page},
 };
 
 /// Rendered on the server with the page: who is signed in and the cart's size come from the
@@ -15,12 +14,7 @@ use crate::{
 #[component]
 pub fn Header() -> impl IntoView {
     let summary = Resource::new(|| (), |_| get_cart_summary());
-    let location = use_location();
-    // The router's `search` comes without its "?".
-    let here = match location.search.get_untracked() {
-        search if search.is_empty() => location.pathname.get_untracked(),
-        search => format!("{}?{search}", location.pathname.get_untracked()),
-    };
+    let here = this_page();
     view! {
         <header class="site-header">
             <a class="brand" href="/">{STORE_NAME}</a>

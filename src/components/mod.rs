@@ -5,6 +5,7 @@ pub mod browser;
 pub mod canonical;
 pub mod cart_drawer;
 pub mod cart_line;
+pub mod cart_notice;
 pub mod cart_state;
 pub mod header;
 pub mod latest;

@@ -3,12 +3,12 @@
 use leptos::{form::ActionForm, prelude::*};
 
 use crate::{
-    api::{
-        cart::{AddToCartOutcome, CartNotice},
-        catalog::ProductCard,
-        error::StoreError,
+    api::{cart::CartNotice, catalog::ProductCard},
+    components::{
+        cart_notice::{add_message, CartNoticeLine},
+        cart_state::CartActions,
+        price::Price,
     },
-    components::{cart_state::CartActions, price::Price},
 };
 
 /// `return_to`: where a browser without JavaScript comes back to after a quick add (this page).
@@ -80,34 +80,7 @@ pub fn QuickAdd(
 #[island]
 pub fn ListingCartNotice(from_url: Option<CartNotice>) -> impl IntoView {
     let add = expect_context::<CartActions>().add;
-    let message = move || add_message(add.value().get(), from_url);
-    view! {
-        <p class="cart-notice" role="status" aria-live="polite" data-testid="cart-notice">
-            {move || message().map(|(text, ok)| view! { <span class=if ok { "ok" } else { "problem" }>{text}</span> })}
-        </p>
-    }
-}
-
-/// What to tell the shopper after an add: the action's outcome once hydrated, else the notice
-/// a plain form post brought back in the URL. `(text, success)`.
-pub fn add_message(
-    outcome: Option<Result<AddToCartOutcome, StoreError>>,
-    from_url: Option<CartNotice>,
-) -> Option<(String, bool)> {
-    let notice = match outcome {
-        Some(Ok(outcome)) => outcome.notice(),
-        Some(Err(error)) => return Some((error.message().to_owned(), false)),
-        None => from_url?,
-    };
-    Some((notice.message().to_owned(), notice.is_success()))
-}
-
-/// The `?cart=` notice of the page being rendered (on the server, where pages render).
-pub fn notice_in_url() -> Option<CartNotice> {
-    leptos_router::hooks::use_query_map()
-        .read_untracked()
-        .get("cart")
-        .and_then(|code| CartNotice::from_code(&code))
+    view! { <CartNoticeLine message=move || add_message(add.value().get(), from_url)/> }
 }
 
 /// This page's path and query (on the server), for a form to come back to.

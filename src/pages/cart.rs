@@ -9,12 +9,13 @@ use crate::{
     api::cart::{get_cart, CartNotice, CartView, Checkout, TotalKind, MAX_COUPON_LENGTH},
     api::error::StoreError,
     components::{
-        cart_line::CartLine, cart_state::CartActions, latest::latest_answer,
-        product_card::notice_in_url, status::Unavailable,
+        cart_line::{CartLine, RETURN_TO},
+        cart_notice::{notice_in_url, notice_message, CartNoticeLine},
+        cart_state::CartActions,
+        latest::latest_answer,
+        status::Unavailable,
     },
 };
-
-const RETURN_TO: &str = "/cart";
 
 #[component]
 pub fn CartPage() -> impl IntoView {
@@ -57,16 +58,10 @@ pub fn CartEditor(
         .into_iter()
         .flatten()
         .next_back();
-        match latest {
-            Some(Ok(notice)) => Some((notice.message().to_owned(), notice.is_success())),
-            Some(Err(error)) => Some((error.message().to_owned(), false)),
-            None => from_url.map(|n| (n.message().to_owned(), n.is_success())),
-        }
+        notice_message(latest, from_url)
     };
     view! {
-        <p class="cart-notice" role="status" aria-live="polite" data-testid="cart-notice">
-            {move || notice().map(|(text, ok)| view! { <span class=if ok { "ok" } else { "problem" }>{text}</span> })}
-        </p>
+        <CartNoticeLine message=notice/>
         {move || match cart() {
             Ok(Some(cart)) if !cart.lines.is_empty() => view! { <CartContents cart/> }.into_any(),
             Ok(_) => view! { <EmptyCart/> }.into_any(),

@@ -8,7 +8,8 @@ use crate::{
     brand::STORE_NAME,
     components::{
         canonical::Canonical,
-        product_card::{notice_in_url, this_page, ListingCartNotice, ProductGrid},
+        cart_notice::notice_in_url,
+        product_card::{this_page, ListingCartNotice, ProductGrid},
         status::Unavailable,
     },
 };

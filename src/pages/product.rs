@@ -16,9 +16,10 @@ use crate::{
     components::{
         browser::show_url,
         canonical::Canonical,
+        cart_notice::{add_message, notice_in_url, CartNoticeLine},
         cart_state::CartActions,
         price::Price,
-        product_card::{add_message, notice_in_url, this_page, ProductGrid},
+        product_card::{this_page, ProductGrid},
         status::Unavailable,
     },
     pages::not_found::NotFound,
@@ -269,11 +270,7 @@ pub fn ProductPurchase(
     };
     view! {
         {picker}
-        <p class="cart-notice" role="status" aria-live="polite" data-testid="cart-notice">
-            {move || message().map(|(text, ok)| view! {
-                <span class=if ok { "ok" } else { "problem" }>{text}</span>
-            })}
-        </p>
+        <CartNoticeLine message/>
     }
 }
 

@@ -21,8 +21,9 @@ use crate::{
     components::{
         browser::show_url,
         canonical::Canonical,
+        cart_notice::notice_in_url,
         latest::latest_answer,
-        product_card::{notice_in_url, ListingCartNotice, ProductGrid},
+        product_card::{ListingCartNotice, ProductGrid},
         status::Unavailable,
     },
     pages::not_found::NotFound,
