@@ -45,3 +45,43 @@ fn assert_whole(html: &str, path: &str) {
     assert!(!html.contains("Loading products"), "{path}");
     assert!(!html.contains("class=\"loading\""), "{path}");
 }
+
+/// The gallery holds every image, and a page for a chosen colour opens on that colour's image
+/// (the demo catalog links each colour to one photo, as Wix's `variant.media`), so a choice
+/// shows its image without JavaScript.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_gallery_opens_on_the_chosen_colours_image() {
+    let store = store().await;
+    let first_slide = |html: &str| {
+        let at = html.find("class=\"gallery-slide\"").expect("a slide");
+        let tag = &html[html[..at].rfind('<').expect("its tag")..at];
+        tag.split("data-image=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .map(str::to_owned)
+            .expect("its image position")
+    };
+    let plain = store
+        .page("/product/willow-tee", None)
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert_eq!(plain.matches("class=\"gallery-slide\"").count(), 4);
+    assert_eq!(
+        plain.matches("aria-label=\"Image ").count(),
+        4,
+        "a thumbnail each"
+    );
+    assert_eq!(first_slide(&plain), "0");
+    for (colour, image) in [("White", "0"), ("Plum", "1")] {
+        let html = store
+            .page(&format!("/product/willow-tee?Color={colour}"), None)
+            .await
+            .text()
+            .await
+            .expect("html");
+        assert_eq!(first_slide(&html), image, "{colour}");
+        assert_eq!(html.matches("class=\"gallery-slide\"").count(), 4);
+    }
+}

@@ -11,14 +11,21 @@ const pages: [string, string][] = [
 
 async function settle(page: Page) {
   await page.waitForLoadState("networkidle");
-  // The images in view (lazy ones below the fold never load, so they are not waited for).
-  await page.evaluate(() =>
-    Promise.all(
-      [...document.images]
-        .filter((i) => i.getBoundingClientRect().top < window.innerHeight)
-        .map((i) => i.decode().catch(() => undefined)),
-    ),
-  );
+  // The images in view: lazy ones out of view (below the fold, or beside the gallery's
+  // image in its scrolling row) never load, so they are not waited for.
+  await page.evaluate(async () => {
+    const inView = (image: HTMLImageElement) =>
+      new Promise<boolean>((resolve) => {
+        const observer = new IntersectionObserver(([entry]) => {
+          observer.disconnect();
+          resolve(entry.isIntersecting);
+        });
+        observer.observe(image);
+      });
+    const images = [...document.images];
+    const seen = await Promise.all(images.map(inView));
+    await Promise.all(images.filter((_, k) => seen[k]).map((i) => i.decode().catch(() => undefined)));
+  });
 }
 
 async function looksAsBefore(page: Page, name: string) {

@@ -20,6 +20,13 @@ pub struct ImageView {
     pub srcset: Option<String>,
 }
 
+/// An image of the product page's gallery, with its thumbnail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GalleryImage {
+    pub image: ImageView,
+    pub thumb_url: String,
+}
+
 /// A price as shown: Wix's formatted text, or text formatted for the currency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PriceView {
@@ -94,8 +101,9 @@ pub struct VariantView {
     pub amount: String,
     pub in_stock: bool,
     pub sku: Option<String>,
-    /// The chosen choice's own image, where the merchant linked one.
-    pub image: Option<ImageView>,
+    /// Where the chosen choice's own image (where the merchant linked one) is in the product's
+    /// `images`.
+    pub image: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -125,7 +133,8 @@ pub struct ProductDetail {
     pub name: String,
     /// Paragraphs of plain text: Wix's description is HTML, and none of it is trusted.
     pub description: Vec<String>,
-    pub images: Vec<ImageView>,
+    /// The product's media, then any variant image not among them.
+    pub images: Vec<GalleryImage>,
     pub price: PriceView,
     pub in_stock: bool,
     /// ISO 4217, for structured data.

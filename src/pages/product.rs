@@ -1,4 +1,4 @@
-//! `/product/{slug}`: gallery, description, price, a variant picker whose choice lives in the
+//! `/product/{slug}`: gallery ([`Gallery`]), description, price, a variant picker whose choice lives in the
 //! URL (`?Color=Black&Size=M`) and never traps the shopper, and an add-to-cart form that works
 //! with and without JavaScript. Structured data for search engines. The page renders on the
 //! server; the picker and the form are one island ([`ProductPurchase`]).
@@ -18,6 +18,7 @@ use crate::{
         canonical::Canonical,
         cart_notice::{add_message, notice_in_url, CartNoticeLine},
         cart_state::CartActions,
+        gallery::{show_image, Gallery},
         price::Price,
         product_card::{this_page, ProductGrid},
         status::Unavailable,
@@ -74,7 +75,7 @@ fn structured_data(product: &ProductDetail) -> String {
             "@type": "Product",
             "name": product.name,
             "description": product.description.join(" "),
-            "image": product.images.iter().map(|i| i.url.clone()).collect::<Vec<_>>(),
+            "image": product.images.iter().map(|i| i.image.url.clone()).collect::<Vec<_>>(),
             "offers": offers,
         },
         {
@@ -122,7 +123,13 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
         .cloned()
         .unwrap_or_else(|| p.name.clone());
     let canonical = format!("/product/{}", p.slug);
-    let og_image = p.images.first().map(|i| i.url.clone()).unwrap_or_default();
+    let og_image = p
+        .images
+        .first()
+        .map(|i| i.image.url.clone())
+        .unwrap_or_default();
+    // The gallery opens on the image of the variant the URL chose, where it has one.
+    let first_image = resolve(&p, &requested, None).variant.and_then(|v| v.image);
     // The island needs the choices and variants only: the rest of the product stays in the HTML.
     let for_purchase = ProductDetail {
         description: Vec::new(),
@@ -151,19 +158,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
             " / " <span aria-current="page">{p.name.clone()}</span>
         </nav>
         <article class="product">
-            <div class="gallery">
-                {p.images.iter().enumerate().map(|(index, image)| view! {
-                    <img
-                        src=image.url.clone()
-                        srcset=image.srcset.clone()
-                        sizes="(max-width: 40rem) 100vw, 50vw"
-                        alt=image.alt.clone()
-                        width=image.width
-                        height=image.height
-                        loading=if index == 0 { "eager" } else { "lazy" }
-                    />
-                }).collect_view()}
-            </div>
+            <Gallery images=p.images.clone() first=first_image name=p.name.clone()/>
             <div class="details">
                 {p.ribbon.clone().map(|ribbon| view! { <p class="ribbon">{ribbon}</p> })}
                 <h1>{p.name.clone()}</h1>
@@ -214,12 +209,16 @@ pub fn ProductPurchase(
                         let chosen = resolve(p, &wanted, Some((&option.name, &choice.name)));
                         let href = chosen.url(&p.slug);
                         let choices = chosen.choices.clone();
+                        let image = chosen.variant.and_then(|v| v.image);
                         let choose = {
                             let href = href.clone();
                             move |ev: leptos::ev::MouseEvent| {
                                 ev.prevent_default();
                                 requested.set(choices.clone());
                                 show_url(&href);
+                                if let Some(image) = image {
+                                    show_image(image);
+                                }
                             }
                         };
                         view! {

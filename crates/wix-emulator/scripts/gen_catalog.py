@@ -132,6 +132,12 @@ for cat_index, (cat_slug, cat_name, nouns, option_kind) in enumerate(CATEGORIES)
                     "inventoryStatus": {"inStock": in_stock, "preorderEnabled": False},
                     "physicalProperties": {},
                 }
+                # Each colour shows one of the product's photos (Wix derives `variant.media` from
+                # the media a merchant links to a choice), so the gallery can follow the picker.
+                colour = next((c[4] for c in combo if c[1] == "Color"), None)
+                if colour is not None:
+                    position = [c for c, _ in options[0][2]].index(colour)
+                    variant["media"] = items[position % len(items)]
                 variants.append(variant)
             # Every product keeps at least one purchasable variant.
             if not any(v["inventoryStatus"]["inStock"] for v in variants):

@@ -65,6 +65,11 @@ impl Image {
         }
     }
 
+    /// The same picture: the same media file (whatever its alt text or size), or the same image.
+    pub fn same_picture(&self, other: &Image) -> bool {
+        self == other || (self.file_id().is_some() && self.file_id() == other.file_id())
+    }
+
     /// The original, full-size URL (structured data, `og:image`).
     pub fn original_url(&self) -> String {
         match &self.source {

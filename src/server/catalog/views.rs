@@ -7,14 +7,16 @@ use wix_headless::{
 
 use super::description::paragraphs;
 use crate::api::catalog::{
-    CategoryView, ChoiceView, ImageView, InfoSectionView, OptionView, PriceView, ProductCard,
-    ProductDetail, VariantView,
+    CategoryView, ChoiceView, GalleryImage, ImageView, InfoSectionView, OptionView, PriceView,
+    ProductCard, ProductDetail, VariantView,
 };
 
 /// Image sizes Wix's own storefront asks for (wix-api.md §9.1): tiles, the gallery, cart lines.
 pub const TILE: u32 = 800;
 pub const GALLERY: u32 = 1200;
 pub const CART_LINE: u32 = 300;
+/// Gallery thumbnails: 72 CSS pixels at twice the density.
+pub const THUMB: u32 = 144;
 
 /// `image` cropped to a `side`-pixel square, with a `srcset` where the host can resize.
 pub fn image_view(image: &Image, side: u32) -> ImageView {
@@ -70,16 +72,31 @@ pub fn card(product: &Product) -> ProductCard {
     }
 }
 
+/// The product's images, then the variants' images that are not among them (Wix derives a
+/// variant's media from the choice's, which is usually one of the product's), de-duplicated.
+fn gallery_images(product: &Product) -> Vec<&Image> {
+    let mut images: Vec<&Image> = product.images.iter().collect();
+    for image in product.variants.iter().filter_map(|v| v.image.as_ref()) {
+        if !images.iter().any(|known| known.same_picture(image)) {
+            images.push(image);
+        }
+    }
+    images
+}
+
 pub fn detail(product: &Product, related: Vec<ProductCard>) -> ProductDetail {
+    let gallery = gallery_images(product);
     ProductDetail {
         id: product.id.clone(),
         slug: product.slug.clone(),
         name: product.name.clone(),
         description: paragraphs(product.description_html.as_deref().unwrap_or_default()),
-        images: product
-            .images
+        images: gallery
             .iter()
-            .map(|i| image_view(i, GALLERY))
+            .map(|i| GalleryImage {
+                image: image_view(i, GALLERY),
+                thumb_url: i.fill(THUMB, THUMB),
+            })
             .collect(),
         price: price_view(&product.price),
         in_stock: product.availability != Availability::OutOfStock,
@@ -109,7 +126,10 @@ pub fn detail(product: &Product, related: Vec<ProductCard>) -> ProductDetail {
                 amount: v.price.price.decimal_string(),
                 in_stock: v.in_stock,
                 sku: v.sku.clone(),
-                image: v.image.as_ref().map(|i| image_view(i, GALLERY)),
+                image: v
+                    .image
+                    .as_ref()
+                    .and_then(|i| gallery.iter().position(|known| known.same_picture(i))),
             })
             .collect(),
         info_sections: product

@@ -196,11 +196,7 @@ impl Product {
             .chain(product.media.items_info.iter().flat_map(|i| &i.items));
         for item in gallery {
             if let Some(image) = image(item, media_base, &name) {
-                let repeated = images.iter().any(|known| {
-                    known == &image
-                        || (known.file_id().is_some() && known.file_id() == image.file_id())
-                });
-                if !repeated {
+                if !images.iter().any(|known| known.same_picture(&image)) {
                     images.push(image);
                 }
             }
