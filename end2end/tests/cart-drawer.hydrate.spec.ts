@@ -45,3 +45,45 @@ test("the drawer edits the cart like the cart page, and the badge opens it", asy
   await expect(drawer).toContainText("Your cart is empty");
   await expect(page.getByTestId("cart-count")).toHaveText("0");
 });
+
+test("the drawer takes a coupon, says what Wix answered, and shows the discount", async ({ page }) => {
+  await page.goto(`/product/${PRODUCT_WITHOUT_OPTIONS}`);
+  await ready(page, true);
+  await page.getByRole("button", { name: "Add to cart", exact: true }).click();
+  const drawer = page.getByRole("dialog", { name: "Your cart" });
+  await expect(drawer.getByTestId("cart-line")).toHaveCount(1);
+  const total = await drawer.getByTestId("total").textContent();
+
+  await drawer.getByLabel("Coupon code").fill("SUMMER2025");
+  await drawer.getByRole("button", { name: "Apply" }).click();
+  await expect(drawer.getByTestId("drawer-notice")).toContainText("expired");
+  await drawer.getByLabel("Coupon code").fill("SAVE10");
+  await drawer.getByRole("button", { name: "Apply" }).click();
+  await expect(drawer.getByTestId("drawer-notice")).toContainText("Coupon applied");
+  await expect(drawer.getByTestId("coupon")).toContainText("SAVE10");
+  await expect(drawer.getByTestId("totals")).toContainText("−");
+  await expect(drawer.getByTestId("total")).not.toHaveText(total!);
+
+  // The cart page shows what the drawer did: Wix holds the coupon.
+  await drawer.getByRole("link", { name: "View cart" }).click();
+  await expect(page.getByRole("main").getByTestId("coupon")).toContainText("SAVE10");
+});
+
+test("the newest cart change speaks, whichever kind it was", async ({ page }) => {
+  await page.goto(`/product/${PRODUCT_WITHOUT_OPTIONS}`);
+  await ready(page, true);
+  await page.getByRole("button", { name: "Add to cart", exact: true }).click();
+  await page.keyboard.press("Escape");
+  await page.goto("/cart");
+  await ready(page, true);
+  const notice = page.getByRole("main").getByTestId("cart-notice");
+  await page.getByLabel("Coupon code").fill("NOPE");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(notice).toContainText("does not exist");
+  // A quantity change after the coupon: its outcome is the one shown, not the older refusal.
+  await page.getByRole("button", { name: "One more Canyon Notebook" }).click();
+  await expect(notice).toContainText("Quantity updated");
+  await page.getByLabel("Coupon code").fill("NOPE");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(notice).toContainText("does not exist");
+});

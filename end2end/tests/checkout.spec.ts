@@ -113,6 +113,28 @@ test("asking for more than is left adds what is left and says so", async ({ page
   await expect(page.getByRole("button", { name: "Check out" })).toBeDisabled();
 });
 
+test("the steppers stop at what is left, and say so", async ({ page, javaScriptEnabled }) => {
+  await page.goto("/product/linen-planner");
+  await ready(page, javaScriptEnabled);
+  await page.getByRole("button", { name: "Add to cart", exact: true }).click();
+  await expect(page.getByTestId("cart-notice")).toContainText("Added to your cart");
+  await closeDrawer(page, javaScriptEnabled);
+  await page.goto("/cart");
+  await ready(page, javaScriptEnabled);
+  const more = page.getByRole("button", { name: "One more Linen Planner" });
+  const limit = page.getByTestId("line-limit");
+  await expect(limit).toBeHidden();
+  for (const quantity of ["2", "3"]) {
+    await more.click();
+    await expect(page.getByLabel("Quantity of Linen Planner")).toHaveValue(quantity);
+  }
+  await expect(more).toBeDisabled();
+  await expect(limit).toBeVisible();
+  await expect(limit).toHaveText("Only 3 left");
+  await expect(page.getByTestId("cart-count")).toHaveText("3");
+  await expect(page.getByRole("button", { name: "Check out" })).toBeEnabled();
+});
+
 test("a sold-out combination in the URL moves to the nearest one in stock", async ({ page, request, javaScriptEnabled }) => {
   const soldOut = await soldOutVariant(request, "willow-tee");
   const query = soldOut.choices.map(([o, c]) => `${o}=${encodeURIComponent(c)}`).join("&");

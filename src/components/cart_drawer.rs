@@ -9,7 +9,13 @@ use send_wrapper::SendWrapper;
 
 use crate::{
     api::cart::{get_cart, AddToCartOutcome, Checkout},
-    components::{cart_line::CartLine, cart_state::CartActions, latest::latest_answer},
+    components::{
+        cart_line::CartLine,
+        cart_notice::{notice_message, CartNoticeLine},
+        cart_state::CartActions,
+        cart_totals::{CouponForm, Totals},
+        latest::latest_answer,
+    },
 };
 
 #[island]
@@ -26,6 +32,8 @@ pub fn CartDrawer() -> impl IntoView {
     let show = move || {
         if let Some(dialog) = dialog.get_untracked() {
             if !dialog.open() {
+                // What the drawer says starts afresh each time it opens.
+                actions.last_change.set(None);
                 let _ = dialog.show_modal();
                 open.set(true);
             }
@@ -95,15 +103,17 @@ pub fn CartDrawer() -> impl IntoView {
                 <h2 id="cart-drawer-title">"Your cart"</h2>
                 <button type="button" class="close" aria-label="Close cart" on:click=close>"×"</button>
             </div>
+            <CartNoticeLine message=move || notice_message(actions.last_change.get(), None) test_id="drawer-notice"/>
             {move || match cart.get().filter(|_| open.get()) {
                 None => view! { <p>"Loading your cart…"</p> }.into_any(),
                 Some(Ok(Some(cart))) if !cart.lines.is_empty() => {
                     let can_check_out = cart.can_check_out();
                     view! {
                         <ul class="cart-lines drawer-lines">
-                            {cart.lines.into_iter().map(|line| view! { <CartLine line/> }).collect_view()}
+                            {cart.lines.iter().cloned().map(|line| view! { <CartLine line/> }).collect_view()}
                         </ul>
-                        <p class="drawer-total">"Subtotal: " <strong>{cart.subtotal}</strong></p>
+                        <Totals cart=cart.clone()/>
+                        <CouponForm applied=cart.coupon field_id="drawer-coupon-code"/>
                         <div class="drawer-actions">
                             <a href="/cart">"View cart"</a>
                             <form method="post" action=Checkout::PATH>

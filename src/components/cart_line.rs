@@ -16,10 +16,14 @@ const QUANTITY_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(
 /// Why a line blocks checkout: only a few left, or none.
 fn unavailable_text(left: Option<u32>) -> String {
     match left {
-        Some(1) => "Only 1 left: lower the quantity to check out.".to_owned(),
-        Some(n) if n > 0 => format!("Only {n} left: lower the quantity to check out."),
+        Some(n) if n > 0 => format!("{}: lower the quantity to check out.", left_text(n)),
         _ => "No longer available".to_owned(),
     }
+}
+
+/// Said when the quantity reaches what is left, so a "+" that stops is explained.
+fn left_text(left: u32) -> String {
+    format!("Only {left} left")
 }
 
 #[component]
@@ -106,6 +110,13 @@ pub fn CartLine(line: CartLineView) -> impl IntoView {
                     {line.full_price.clone().map(|was| view! { " " <s class="compare-at">{was}</s> })}
                 </p>
                 {(!line.available).then(|| view! { <p class="problem">{unavailable_text(line.available_quantity)}</p> })}
+                {line.available.then_some(line.available_quantity).flatten().filter(|left| *left > 0).map(|left| {
+                    view! {
+                        <p class="line-limit" data-testid="line-limit" hidden=move || shown.get() < left>
+                            {left_text(left)}
+                        </p>
+                    }
+                })}
             </div>
             <div class="line-quantity">
                 {fewer}

@@ -8,13 +8,15 @@ use crate::api::{
     error::StoreError,
 };
 
-/// The live region that says it; `message` is `(text, success)`.
+/// The live region that says it; `message` is `(text, success)`. `test_id` tells the drawer's
+/// apart from the page's.
 #[component]
 pub fn CartNoticeLine(
     message: impl Fn() -> Option<(String, bool)> + Send + Sync + 'static,
+    #[prop(default = "cart-notice")] test_id: &'static str,
 ) -> impl IntoView {
     view! {
-        <p class="cart-notice" role="status" aria-live="polite" data-testid="cart-notice">
+        <p class="cart-notice" role="status" aria-live="polite" data-testid=test_id>
             {move || message().map(|(text, ok)| view! {
                 <span class=if ok { "ok" } else { "problem" }>{text}</span>
             })}

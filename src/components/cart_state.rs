@@ -6,7 +6,10 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::api::cart::{AddToCart, ApplyCoupon, RemoveCoupon, RemoveLine, UpdateQuantity};
+use crate::api::{
+    cart::{AddToCart, ApplyCoupon, CartNotice, RemoveCoupon, RemoveLine, UpdateQuantity},
+    error::StoreError,
+};
 
 #[derive(Clone, Copy)]
 pub struct CartActions {
@@ -17,6 +20,9 @@ pub struct CartActions {
     pub remove_coupon: ServerAction<RemoveCoupon>,
     /// Counts the times something (the header badge) asked the drawer to open.
     pub drawer_requests: RwSignal<usize>,
+    /// The outcome of the change to the cart's lines or coupon that completed last, whichever
+    /// action made it (each action keeps only its own last value).
+    pub last_change: RwSignal<Option<Result<CartNotice, StoreError>>>,
 }
 
 impl CartActions {
@@ -34,14 +40,28 @@ impl CartActions {
 /// never hydrated as a whole).
 #[island]
 pub fn CartProvider(children: Children) -> impl IntoView {
-    provide_context(CartActions {
+    let actions = CartActions {
         add: ServerAction::<AddToCart>::new(),
         update: ServerAction::<UpdateQuantity>::new(),
         remove: ServerAction::<RemoveLine>::new(),
         apply_coupon: ServerAction::<ApplyCoupon>::new(),
         remove_coupon: ServerAction::<RemoveCoupon>::new(),
         drawer_requests: RwSignal::new(0),
-    });
+        last_change: RwSignal::new(None),
+    };
+    for outcome in [
+        actions.update.value(),
+        actions.remove.value(),
+        actions.apply_coupon.value(),
+        actions.remove_coupon.value(),
+    ] {
+        Effect::new(move |_| {
+            if let Some(outcome) = outcome.get() {
+                actions.last_change.set(Some(outcome));
+            }
+        });
+    }
+    provide_context(actions);
     // Tests (and scripts) wait for this mark before they interact. The islands inside hydrate
     // right after this one, before the next task: a timeout marks the page once all are done.
     Effect::new(move |_| {

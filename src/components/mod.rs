@@ -7,6 +7,7 @@ pub mod cart_drawer;
 pub mod cart_line;
 pub mod cart_notice;
 pub mod cart_state;
+pub mod cart_totals;
 pub mod gallery;
 pub mod header;
 pub mod latest;
