@@ -96,6 +96,13 @@ test("pages name their canonical URL and describe themselves", async ({ page }) 
   await expect(page.locator('link[rel="canonical"]')).toHaveAttribute("href", "http://127.0.0.1:3100/category/kitchen");
   await expect(page.locator('meta[property="og:url"]')).toHaveAttribute("content", "http://127.0.0.1:3100/category/kitchen");
   await expect(page.locator('meta[name="description"]')).toHaveAttribute("content", /Kitchen/);
+  // The category's own page is indexed (the sitemap lists it); its sorted and filtered copies
+  // and searches are not, though their links are followed.
+  await expect(page.locator('meta[name="robots"]')).toHaveAttribute("content", "noindex, follow");
+  await page.goto("/search?q=mug");
+  await expect(page.locator('meta[name="robots"]')).toHaveAttribute("content", "noindex, follow");
+  await page.goto("/category/kitchen");
+  await expect(page.locator('meta[name="robots"]')).toHaveCount(0);
   await page.goto("/product/willow-hoodie?Color=Sky");
   await expect(page.locator('link[rel="canonical"]')).toHaveAttribute("href", "http://127.0.0.1:3100/product/willow-hoodie");
   const ld = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!);

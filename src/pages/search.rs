@@ -58,8 +58,16 @@ pub fn SearchPage() -> impl IntoView {
         search_products,
     );
     let in_category = category.is_some();
+    // A category's own page (the sitemap lists it) is indexed; searches, filtered, sorted and
+    // later pages are not, though their links are followed.
+    let indexable = in_category
+        && use_query_map()
+            .read_untracked()
+            .latest_values()
+            .next()
+            .is_none();
     view! {
-        <Meta name="robots" content="noindex, follow"/>
+        {(!indexable).then(|| view! { <Meta name="robots" content="noindex, follow"/> })}
         <Suspense fallback=|| view! { <p class="loading">"Loading products…"</p> }>
             {move || {
                 let (query, base) = (query.clone(), base.clone());
