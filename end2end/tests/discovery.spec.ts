@@ -1,7 +1,7 @@
 import { test, expect, ready } from "./helpers";
 
 // The lowest price each card shows. Wix filters and sorts on prices before automatic
-// discounts, so cards with a discount badge (showing the price after it) are left out.
+// discounts, so cards with an automatic discount (showing the price after it) are left out.
 const prices = async (page: import("@playwright/test").Page) =>
   (
     await page
@@ -9,7 +9,7 @@ const prices = async (page: import("@playwright/test").Page) =>
       .getByRole("article")
       .evaluateAll((cards) =>
         cards
-          .filter((card) => !card.querySelector(".discount-badge"))
+          .filter((card) => !card.querySelector(".discount-badge.automatic"))
           .map((card) => card.querySelector(".price .amount")?.textContent ?? ""),
       )
   ).map((text) => parseFloat(text.replace(/,/g, "").match(/\d+(\.\d+)?/)?.[0] ?? "NaN"));
@@ -109,4 +109,17 @@ test("pages name their canonical URL and describe themselves", async ({ page }) 
   expect(ld[0]["@type"]).toBe("Product");
   expect(ld[0].offers.length).toBeGreaterThan(1);
   expect(ld[1]["@type"]).toBe("BreadcrumbList");
+});
+
+test("a sale shows the struck price and the saving, on the card and the product page", async ({ page }) => {
+  // The demo Granite Vase sells at $24.00 against a compare-at price of $30.00.
+  await page.goto("/search?q=granite+vase");
+  const card = page.getByRole("article").filter({ hasText: "Granite Vase" });
+  await expect(card.locator(".compare-at")).toHaveText("$30.00");
+  await expect(card.locator(".discount-badge")).toHaveText("20% off");
+  await page.goto("/product/granite-vase");
+  const price = page.getByTestId("price");
+  await expect(price.locator(".amount")).toHaveText("$24.00");
+  await expect(price.locator(".compare-at")).toHaveText("$30.00");
+  await expect(price.locator(".discount-badge")).toHaveText("20% off");
 });

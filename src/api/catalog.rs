@@ -36,6 +36,8 @@ pub struct PriceView {
     pub was: Option<String>,
     /// An automatic discount applies (a badge says so).
     pub discounted: bool,
+    /// How much below the struck price this is, in whole percent (the badge shows it).
+    pub percent_off: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

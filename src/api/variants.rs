@@ -124,6 +124,7 @@ mod tests {
             label: label.into(),
             was: None,
             discounted: false,
+            percent_off: None,
         }
     }
 

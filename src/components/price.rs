@@ -1,5 +1,6 @@
 //! A price as the shopper reads it: the selling price, the struck price before a sale or
-//! discount, and a badge when an automatic discount applies.
+//! discount, and a badge for a sale: how much is saved where a price is struck, else "Sale" for
+//! an automatic discount (marked `automatic`: Wix filters and sorts on the price before it).
 
 use leptos::prelude::*;
 
@@ -12,6 +13,14 @@ pub fn Price(price: PriceView) -> impl IntoView {
         {price.was.map(|was| view! {
             " " <s class="compare-at" aria-label=format!("was {was}")>{was.clone()}</s>
         })}
-        {price.discounted.then(|| view! { " " <span class="discount-badge">"Sale"</span> })}
+        {match (price.percent_off, price.discounted) {
+            (Some(percent), automatic) => Some(view! {
+                " " <span class="discount-badge" class:automatic=automatic>{format!("{percent}% off")}</span>
+            }.into_any()),
+            (None, true) => Some(view! {
+                " " <span class="discount-badge automatic">"Sale"</span>
+            }.into_any()),
+            (None, false) => None,
+        }}
     }
 }

@@ -282,6 +282,7 @@ mod tests {
             label: label.to_owned(),
             was: None,
             discounted: false,
+            percent_off: None,
         };
         ProductDetail {
             id: "p".into(),

@@ -52,6 +52,17 @@ impl Money {
         Self::computed(self.amount * Decimal::from(quantity), &self.currency)
     }
 
+    /// How many whole percent this price is below `was` (rounded down, so a badge never
+    /// promises more than the saving); `None` unless it is lower, in the same currency.
+    pub fn percent_below(&self, was: &Money) -> Option<u32> {
+        if self.currency != was.currency || was.amount <= Decimal::ZERO || self.amount >= was.amount
+        {
+            return None;
+        }
+        let percent = ((was.amount - self.amount) * Decimal::ONE_HUNDRED / was.amount).floor();
+        rust_decimal::prelude::ToPrimitive::to_u32(&percent).filter(|p| *p > 0)
+    }
+
     /// The amount as a plain decimal string (`27.5`), for structured data and forms.
     pub fn decimal_string(&self) -> String {
         self.amount.normalize().to_string()
@@ -105,6 +116,27 @@ impl<'de> Deserialize<'de> for Amount {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn savings_are_whole_percent_rounded_down() {
+        let usd = |amount: &str| Money::computed(dec(amount), "USD");
+        assert_eq!(usd("45").percent_below(&usd("63")), Some(28), "28.57 % off");
+        assert_eq!(usd("85").percent_below(&usd("100")), Some(15));
+        assert_eq!(
+            usd("99.5").percent_below(&usd("100")),
+            None,
+            "under 1 % says nothing"
+        );
+        assert_eq!(usd("63").percent_below(&usd("63")), None);
+        assert_eq!(usd("70").percent_below(&usd("63")), None);
+        assert_eq!(usd("1").percent_below(&usd("0")), None);
+        let eur = Money::computed(dec("45"), "EUR");
+        assert_eq!(
+            eur.percent_below(&usd("63")),
+            None,
+            "never across currencies"
+        );
+    }
 
     fn dec(text: &str) -> Decimal {
         parse_amount(text).expect("decimal")

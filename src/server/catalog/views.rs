@@ -40,6 +40,8 @@ fn price_view(price: &PriceSummary) -> PriceView {
         label,
         was: price.was.as_ref().map(|w| w.formatted.clone()),
         discounted: price.discounted,
+        // A struck price never stands beside a range (§9.1), so `from` is the price shown.
+        percent_off: price.was.as_ref().and_then(|w| price.from.percent_below(w)),
     }
 }
 
@@ -48,6 +50,10 @@ fn variant_price_view(price: &VariantPrice) -> PriceView {
         label: price.price.formatted.clone(),
         was: price.was.as_ref().map(|w| w.formatted.clone()),
         discounted: price.discounted,
+        percent_off: price
+            .was
+            .as_ref()
+            .and_then(|w| price.price.percent_below(w)),
     }
 }
 
