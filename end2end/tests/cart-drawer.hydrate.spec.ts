@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { test, expect, ready, PRODUCT_WITHOUT_OPTIONS } from "./helpers";
+import { test, expect, ready, addToCart, PRODUCT_WITHOUT_OPTIONS } from "./helpers";
 
 test("adding opens the cart drawer: a modal dialog that traps focus, closes on Escape and gives focus back", async ({ page }) => {
   await page.goto(`/product/${PRODUCT_WITHOUT_OPTIONS}`);
@@ -70,10 +70,7 @@ test("the drawer takes a coupon, says what Wix answered, and shows the discount"
 });
 
 test("the newest cart change speaks, whichever kind it was", async ({ page }) => {
-  await page.goto(`/product/${PRODUCT_WITHOUT_OPTIONS}`);
-  await ready(page, true);
-  await page.getByRole("button", { name: "Add to cart", exact: true }).click();
-  await page.keyboard.press("Escape");
+  await addToCart(page, PRODUCT_WITHOUT_OPTIONS, true);
   await page.goto("/cart");
   await ready(page, true);
   const notice = page.getByRole("main").getByTestId("cart-notice");
@@ -85,5 +82,13 @@ test("the newest cart change speaks, whichever kind it was", async ({ page }) =>
   await expect(notice).toContainText("Quantity updated");
   await page.getByLabel("Coupon code").fill("NOPE");
   await page.getByRole("button", { name: "Apply" }).click();
+  await expect(notice).toContainText("does not exist");
+
+  // The drawer says only what happened while it is open; the page keeps its message.
+  await page.getByTestId("cart-count").click();
+  const drawer = page.getByRole("dialog", { name: "Your cart" });
+  await expect(drawer.getByTestId("cart-line")).toHaveCount(1);
+  await expect(drawer.getByTestId("drawer-notice")).toHaveText("");
+  await page.keyboard.press("Escape");
   await expect(notice).toContainText("does not exist");
 });

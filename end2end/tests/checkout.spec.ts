@@ -123,6 +123,7 @@ test("the steppers stop at what is left, and say so", async ({ page, javaScriptE
   await ready(page, javaScriptEnabled);
   const more = page.getByRole("button", { name: "One more Linen Planner" });
   const limit = page.getByTestId("line-limit");
+  await expect(limit).toHaveCount(1);
   await expect(limit).toBeHidden();
   for (const quantity of ["2", "3"]) {
     await more.click();

@@ -103,6 +103,8 @@ test("pages name their canonical URL and describe themselves", async ({ page }) 
   await expect(page.locator('meta[name="robots"]')).toHaveAttribute("content", "noindex, follow");
   await page.goto("/category/kitchen");
   await expect(page.locator('meta[name="robots"]')).toHaveCount(0);
+  await page.goto("/category/kitchen?utm_source=newsletter");
+  await expect(page.locator('meta[name="robots"]')).toHaveCount(0);
   await page.goto("/product/willow-hoodie?Color=Sky");
   await expect(page.locator('link[rel="canonical"]')).toHaveAttribute("href", "http://127.0.0.1:3100/product/willow-hoodie");
   const ld = JSON.parse((await page.locator('script[type="application/ld+json"]').textContent())!);

@@ -25,6 +25,13 @@ pub fn CartDrawer() -> impl IntoView {
     // Read when the drawer opens and after every change while it is open, so neither a page
     // view nor a change made on the cart page costs a read for a drawer nobody opened.
     let open = RwSignal::new(false);
+    // The number of cart changes made before the drawer last opened.
+    let opened_after = RwSignal::new(0usize);
+    let notice = move || {
+        (actions.changes.get() > opened_after.get())
+            .then(|| notice_message(actions.last_change.get(), None))
+            .flatten()
+    };
     let cart = latest_answer(move || {
         let _changes = actions.version();
         open.get().then(get_cart)
@@ -33,7 +40,7 @@ pub fn CartDrawer() -> impl IntoView {
         if let Some(dialog) = dialog.get_untracked() {
             if !dialog.open() {
                 // What the drawer says starts afresh each time it opens.
-                actions.last_change.set(None);
+                opened_after.set(actions.changes.get_untracked());
                 let _ = dialog.show_modal();
                 open.set(true);
             }
@@ -103,7 +110,7 @@ pub fn CartDrawer() -> impl IntoView {
                 <h2 id="cart-drawer-title">"Your cart"</h2>
                 <button type="button" class="close" aria-label="Close cart" on:click=close>"×"</button>
             </div>
-            <CartNoticeLine message=move || notice_message(actions.last_change.get(), None) test_id="drawer-notice"/>
+            <CartNoticeLine message=notice test_id="drawer-notice"/>
             {move || match cart.get().filter(|_| open.get()) {
                 None => view! { <p>"Loading your cart…"</p> }.into_any(),
                 Some(Ok(Some(cart))) if !cart.lines.is_empty() => {

@@ -23,6 +23,8 @@ pub struct CartActions {
     /// The outcome of the change to the cart's lines or coupon that completed last, whichever
     /// action made it (each action keeps only its own last value).
     pub last_change: RwSignal<Option<Result<CartNotice, StoreError>>>,
+    /// How many such changes have completed (the drawer says only those made while it is open).
+    pub changes: RwSignal<usize>,
 }
 
 impl CartActions {
@@ -48,6 +50,7 @@ pub fn CartProvider(children: Children) -> impl IntoView {
         remove_coupon: ServerAction::<RemoveCoupon>::new(),
         drawer_requests: RwSignal::new(0),
         last_change: RwSignal::new(None),
+        changes: RwSignal::new(0),
     };
     for outcome in [
         actions.update.value(),
@@ -58,6 +61,7 @@ pub fn CartProvider(children: Children) -> impl IntoView {
         Effect::new(move |_| {
             if let Some(outcome) = outcome.get() {
                 actions.last_change.set(Some(outcome));
+                actions.changes.update(|n| *n += 1);
             }
         });
     }

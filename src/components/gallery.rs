@@ -76,23 +76,36 @@ pub fn GalleryControls(
     let track = NodeRef::<html::Div>::new();
     let count = thumbs.len();
     // The slide in view, in the order shown; follows the row's scrolling, whatever moved it.
-    let current = RwSignal::new(0usize);
+    // `None` until hydrated: without JavaScript nothing would keep a marked thumbnail true.
+    let current = RwSignal::new(None::<usize>);
+    Effect::new(move |_| current.set(Some(0)));
+    // Where the row is going: keys count from here, so quick presses during a smooth scroll
+    // each move one image.
+    let target = StoredValue::new(0usize);
     let go = move |shown_at: usize| {
+        target.set_value(shown_at);
         if let Some(track) = track.get_untracked() {
             scroll_to_slide(&track, shown_at);
         }
     };
     let on_scroll = move |_| {
         if let Some(track) = track.get_untracked() {
-            let width = track.client_width();
-            if width > 0 {
-                let at = (f64::from(track.scroll_left()) / f64::from(width)).round() as usize;
-                current.set(at.min(count - 1));
+            let (left, width) = (
+                f64::from(track.scroll_left()),
+                f64::from(track.client_width()),
+            );
+            if width > 0.0 {
+                let at = ((left / width).round() as usize).min(count - 1);
+                current.set(Some(at));
+                // Settled on a slide (a swipe or the browser's own scrolling ended there).
+                if (left - at as f64 * width).abs() < 1.0 {
+                    target.set_value(at);
+                }
             }
         }
     };
     let on_key = move |event: ev::KeyboardEvent| {
-        let now = current.get_untracked();
+        let now = target.get_value();
         let to = match event.key().as_str() {
             "ArrowRight" => (now + 1).min(count - 1),
             "ArrowLeft" => now.saturating_sub(1),
@@ -105,7 +118,7 @@ pub fn GalleryControls(
     };
     view! {
         <div class="gallery" role="region" aria-roledescription="carousel" aria-label=label data-testid="gallery">
-            <div class="gallery-track" node_ref=track tabindex="0" aria-label="Images: use the arrow keys to move"
+            <div class="gallery-track" node_ref=track tabindex="0" role="group" aria-label="Images: use the arrow keys to move"
                 on:scroll=on_scroll on:keydown=on_key>
                 {children()}
             </div>
@@ -115,7 +128,7 @@ pub fn GalleryControls(
                         <a
                             href=format!("#{}", slide_id(at))
                             aria-label=format!("Image {} of {count}", shown_at + 1)
-                            aria-current=move || (current.get() == shown_at).then_some("true")
+                            aria-current=move || (current.get() == Some(shown_at)).then_some("true")
                             on:click=move |event: ev::MouseEvent| {
                                 event.prevent_default();
                                 go(shown_at);

@@ -128,8 +128,11 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
         .first()
         .map(|i| i.image.url.clone())
         .unwrap_or_default();
-    // The gallery opens on the image of the variant the URL chose, where it has one.
-    let first_image = resolve(&p, &requested, None).variant.and_then(|v| v.image);
+    // The gallery opens on the image of the variant the URL chose, where it has one; a plain
+    // product URL opens on the product's main image.
+    let first_image = (!requested.is_empty())
+        .then(|| resolve(&p, &requested, None).variant.and_then(|v| v.image))
+        .flatten();
     // The island needs the choices and variants only: the rest of the product stays in the HTML.
     let for_purchase = ProductDetail {
         description: Vec::new(),

@@ -58,16 +58,7 @@ pub fn SearchPage() -> impl IntoView {
         search_products,
     );
     let in_category = category.is_some();
-    // A category's own page (the sitemap lists it) is indexed; searches, filtered, sorted and
-    // later pages are not, though their links are followed.
-    let indexable = in_category
-        && use_query_map()
-            .read_untracked()
-            .latest_values()
-            .next()
-            .is_none();
     view! {
-        {(!indexable).then(|| view! { <Meta name="robots" content="noindex, follow"/> })}
         <Suspense fallback=|| view! { <p class="loading">"Loading products…"</p> }>
             {move || {
                 let (query, base) = (query.clone(), base.clone());
@@ -77,6 +68,16 @@ pub fn SearchPage() -> impl IntoView {
                             view! { <NotFound/> }.into_any()
                         }
                         Ok(page) => {
+                            // A category's own page (the sitemap lists it) is indexed, whatever
+                            // else its URL carries (tracking parameters): the search as the
+                            // server applied it is the category alone. Searches, filtered, sorted
+                            // and later pages are not, though their links are followed.
+                            let indexable = in_category
+                                && page.query
+                                    == (SearchQuery {
+                                        category: page.query.category.clone(),
+                                        ..SearchQuery::default()
+                                    });
                             let heading = page.category_name.clone().unwrap_or_else(|| "Shop".to_owned());
                             let title = if query.q.is_empty() {
                                 heading.clone()
@@ -84,6 +85,7 @@ pub fn SearchPage() -> impl IntoView {
                                 format!("{heading}: {}", query.q)
                             };
                             view! {
+                                {(!indexable).then(|| view! { <Meta name="robots" content="noindex, follow"/> })}
                                 <Title text=title/>
                                 // Listings are indexed by their category URL alone; filters, sorts
                                 // and pages are not.
