@@ -35,11 +35,14 @@ test("the drawer edits the cart like the cart page, and the badge opens it", asy
   await expect(drawer.getByLabel("Quantity of Canyon Notebook")).toHaveValue("2");
   // The change reaches Wix: the badge follows once the cart is read again.
   await expect(page.getByTestId("cart-count")).toHaveText("2");
+  await expect(drawer.getByTestId("drawer-notice")).toContainText("Quantity updated");
   await page.keyboard.press("Escape");
   await expect(drawer).toBeHidden();
 
   await page.getByTestId("cart-count").click();
   await expect(drawer).toBeVisible();
+  // The drawer says only what happens while it is open.
+  await expect(drawer.getByTestId("drawer-notice")).toHaveText("");
   await expect(page).toHaveURL(new RegExp(`/product/${PRODUCT_WITHOUT_OPTIONS}$`));
   await drawer.getByRole("button", { name: "Remove Canyon Notebook" }).click();
   await expect(drawer).toContainText("Your cart is empty");
@@ -83,12 +86,15 @@ test("the newest cart change speaks, whichever kind it was", async ({ page }) =>
   await page.getByLabel("Coupon code").fill("NOPE");
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(notice).toContainText("does not exist");
+});
 
-  // The drawer says only what happened while it is open; the page keeps its message.
+test("on the cart page the badge is only a link: no drawer repeats the page", async ({ page }) => {
+  await addToCart(page, PRODUCT_WITHOUT_OPTIONS, true);
+  await page.goto("/cart");
+  await ready(page, true);
   await page.getByTestId("cart-count").click();
-  const drawer = page.getByRole("dialog", { name: "Your cart" });
-  await expect(drawer.getByTestId("cart-line")).toHaveCount(1);
-  await expect(drawer.getByTestId("drawer-notice")).toHaveText("");
-  await page.keyboard.press("Escape");
-  await expect(notice).toContainText("does not exist");
+  await expect(page).toHaveURL(/\/cart$/);
+  await ready(page, true);
+  await expect(page.getByRole("dialog", { name: "Your cart" })).toBeHidden();
+  await expect(page.getByTestId("cart-line")).toHaveCount(1);
 });

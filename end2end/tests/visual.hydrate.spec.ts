@@ -50,6 +50,9 @@ for (const scheme of ["light", "dark"] as const) {
       await page.goto("/cart");
       await ready(page, true);
       await looksAsBefore(page, `cart-${scheme}`);
+      // The badge opens the drawer on any page but the cart's own.
+      await page.goto(`/product/${PRODUCT_WITH_OPTIONS}`);
+      await ready(page, true);
       await page.getByTestId("cart-count").click();
       await expect(page.getByRole("dialog", { name: "Your cart" })).toBeVisible();
       await expect(page.getByRole("dialog", { name: "Your cart" }).getByTestId("cart-line")).toHaveCount(1);

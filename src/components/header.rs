@@ -71,9 +71,14 @@ pub fn CartBadge(item_count: Option<u32>) -> impl IntoView {
             .or(item_count)
     };
     // Hydrated, the badge opens the drawer; without JavaScript it is a link to the cart page.
+    // On the cart page it stays a link: a drawer there would repeat the page.
     let open_drawer = move |ev: leptos::ev::MouseEvent| {
+        let on_cart_page = window()
+            .location()
+            .pathname()
+            .is_ok_and(|path| path == "/cart");
         // A new tab or window still gets the page.
-        if !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.button() != 0) {
+        if !(on_cart_page || ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.button() != 0) {
             ev.prevent_default();
             actions.drawer_requests.update(|n| *n += 1);
         }
