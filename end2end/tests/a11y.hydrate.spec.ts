@@ -40,8 +40,12 @@ for (const scheme of ["light", "dark"] as const) {
       await expect(page.getByTestId("coupon")).toContainText("SAVE10");
       let results = await new AxeBuilder({ page }).analyze();
       expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`)).toEqual([]);
+      // The badge opens the drawer on any page but the cart's own; with the coupon applied.
+      await page.goto(`/product/${PRODUCT_WITH_OPTIONS}`);
+      await ready(page, javaScriptEnabled);
       await page.getByTestId("cart-count").click();
       await expect(page.getByRole("dialog", { name: "Your cart" })).toBeVisible();
+      await expect(page.getByRole("dialog", { name: "Your cart" }).getByTestId("coupon")).toContainText("SAVE10");
       results = await new AxeBuilder({ page }).include(".cart-drawer").analyze();
       expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`)).toEqual([]);
     });
