@@ -87,11 +87,16 @@ pub fn CartBadge(item_count: Option<u32>) -> impl IntoView {
         <a class="cart-link" href="/cart" on:click=open_drawer>
             "Cart "
             {move || count().map(|n| view! {
-                <span class="badge" data-testid="cart-count" aria-label=match n {
-                    1 => "1 item in cart".to_owned(),
-                    n => format!("{n} items in cart"),
-                }>{n}</span>
+                <span class="badge" data-testid="cart-count" aria-label=cart_count_label(n)>{n}</span>
             })}
         </a>
+    }
+}
+
+/// What the badge says to a screen reader.
+pub fn cart_count_label(items: u32) -> String {
+    match items {
+        1 => "1 item in cart".to_owned(),
+        n => format!("{n} items in cart"),
     }
 }

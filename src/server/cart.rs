@@ -17,7 +17,7 @@ use super::{
     catalog::{image_view, products_by_ids, CART_LINE},
     limits::current_client_address,
     security::form_may_reach,
-    session::Session,
+    session::{CartSize, Session},
     state::AppState,
 };
 use crate::{
@@ -61,6 +61,12 @@ fn remember_size(state: &AppState, session: &Session, cart: Option<&Cart>) {
     session.remember_cart_size(items, state.wix.now(), CART_SIZE_FRESH_SECS / 2);
 }
 
+/// What the badge may show of the cart's size the session remembers without reading the cart
+/// again: `None` once that reading is older than [`CART_SIZE_FRESH_SECS`].
+pub fn badge_count(known: CartSize, now: i64) -> Option<u32> {
+    (now - known.seen_at < CART_SIZE_FRESH_SECS).then_some(known.items)
+}
+
 /// The header: the cart's size (0 without a session, and no Wix call either; from the session
 /// while what it remembers is fresh) and who is signed in.
 pub async fn summary() -> Result<CartSummary, StoreError> {
@@ -70,9 +76,10 @@ pub async fn summary() -> Result<CartSummary, StoreError> {
         .is_some_and(|parts| PAGES_READING_THE_CART.contains(&parts.uri.path()));
     let known = session
         .cart_size()
-        .filter(|known| !reads_the_cart && state.wix.now() - known.seen_at < CART_SIZE_FRESH_SECS);
+        .and_then(|known| badge_count(known, state.wix.now()))
+        .filter(|_| !reads_the_cart);
     let item_count = match known {
-        Some(known) => known.items,
+        Some(items) => items,
         None => current_cart(&state, &session)
             .await
             .map_err(fail)?

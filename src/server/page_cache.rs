@@ -1,4 +1,4 @@
-//! Rendered catalog pages for visitors without a session.
+//! Rendered catalog pages, shared by every visitor who is not a signed-in member.
 //!
 //! Home, search, category and product pages look the same to every visitor who has no session
 //! cookie (no cart, no member): [`shareable`] says which requests those are, and the security
@@ -7,6 +7,12 @@
 //! everything else: it keeps exactly what a CDN would, for the catalog cache's lifetime. It
 //! sits outside the cookie and security layers, so it sees the headers an answer really leaves
 //! with, and keeps only a 200 HTML answer marked public that sets no cookie.
+//!
+//! A returning visitor with a cart sees the same page but for the header's badge. When their
+//! session needs nothing this request (see [`settled_visitor`]) and remembers the cart's size,
+//! they get the kept page with their count spliced into the badge, sent as a private page: no
+//! render and no Wix call. Anything else about them (a member, a renewal due, a size to read
+//! again) goes the whole way. The kept page itself never holds anyone's count.
 
 use std::{sync::Arc, time::Duration};
 
@@ -20,9 +26,11 @@ use axum::{
 use moka::future::Cache;
 
 use super::{
-    session::{carries_cookie, COOKIE_NAME, SECURE_COOKIE_NAME},
+    cart::badge_count,
+    session::{carries_cookie, settled_visitor, COOKIE_NAME, SECURE_COOKIE_NAME},
     state::AppState,
 };
+use crate::components::header::cart_count_label;
 
 /// Longer URLs are rendered every time: they are not worth a cache slot.
 const MAX_CACHED_URL: usize = 1024;
@@ -51,6 +59,8 @@ struct CachedPage {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+    /// Where the badge is, if the page has one a count can be spliced into.
+    badge: Option<std::ops::Range<usize>>,
 }
 
 impl CachedPage {
@@ -89,12 +99,36 @@ impl CachedPage {
         Ok(Self {
             status: parts.status,
             headers: parts.headers,
+            badge: find_badge(&body),
             body,
         })
     }
 
     fn answer(&self, cache_status: &'static str) -> Response {
-        let mut response = Response::new(Body::from(self.body.clone()));
+        self.answer_with(Body::from(self.body.clone()), cache_status)
+    }
+
+    /// The page with `items` in the badge, as a page for this visitor only; `None` if it has no
+    /// badge to splice into.
+    fn answer_for_visitor(&self, items: u32) -> Option<Response> {
+        let range = self.badge.clone()?;
+        let badge = std::str::from_utf8(&self.body[range.clone()]).ok()?;
+        let badge = splice_count(badge, items)?;
+        let mut body = Vec::with_capacity(self.body.len() + 16);
+        body.extend_from_slice(&self.body[..range.start]);
+        body.extend_from_slice(badge.as_bytes());
+        body.extend_from_slice(&self.body[range.end..]);
+        let mut response = self.answer_with(Body::from(body), "personal");
+        // What the session layer sends with every page of a visitor with a session.
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        );
+        Some(response)
+    }
+
+    fn answer_with(&self, body: Body, cache_status: &'static str) -> Response {
+        let mut response = Response::new(body);
         *response.status_mut() = self.status;
         *response.headers_mut() = self.headers.clone();
         response
@@ -104,24 +138,86 @@ impl CachedPage {
     }
 }
 
+/// The cart badge's island as every page renders it for a visitor without a cart: the count in
+/// its props, in its label and as its text (`header::CartBadge`).
+const BADGE_ISLAND: &str = "<leptos-island data-component=\"CartBadge_";
+const ISLAND_END: &str = "</leptos-island>";
+const EMPTY_PROPS: &str = "data-props=\"{&quot;item_count&quot;:0}\"";
+const EMPTY_TEXT: &str = ">0<!></span>";
+
+/// The byte range of the page's one badge island, if it has one that [`splice_count`] can fill.
+fn find_badge(body: &[u8]) -> Option<std::ops::Range<usize>> {
+    let page = std::str::from_utf8(body).ok()?;
+    let mut islands = page.match_indices(BADGE_ISLAND).map(|(at, _)| at);
+    let start = islands.next()?;
+    if islands.next().is_some() {
+        return None;
+    }
+    let end = start + page[start..].find(ISLAND_END)? + ISLAND_END.len();
+    splice_count(&page[start..end], 1)?;
+    Some(start..end)
+}
+
+/// The anonymous badge `island` showing `items` instead: each place the count appears must
+/// appear exactly once, else the page is not one this knows how to change.
+fn splice_count(island: &str, items: u32) -> Option<String> {
+    let empty_label = format!("aria-label=\"{}\"", cart_count_label(0));
+    let replacements = [
+        (
+            EMPTY_PROPS.to_owned(),
+            format!("data-props=\"{{&quot;item_count&quot;:{items}}}\""),
+        ),
+        (
+            empty_label,
+            format!("aria-label=\"{}\"", cart_count_label(items)),
+        ),
+        (EMPTY_TEXT.to_owned(), format!(">{items}<!></span>")),
+    ];
+    let mut spliced = island.to_owned();
+    for (empty, full) in replacements {
+        if spliced.matches(&empty).count() != 1 {
+            return None;
+        }
+        spliced = spliced.replacen(&empty, &full, 1);
+    }
+    Some(spliced)
+}
+
 /// Whether a request is one any visitor without a session could have made, for a page that
 /// shows no visitor's state: a GET of a catalog page without a session cookie.
 pub fn shareable(request: &Request) -> bool {
-    let path = request.uri().path();
-    let catalog_page = path == "/"
-        || path == "/search"
-        || path.starts_with("/category/")
-        || path.starts_with("/product/");
-    // Either name: a cookie the session layer would not read still means "not for the cache".
-    let has_session = carries_cookie(request.headers(), COOKIE_NAME)
-        || carries_cookie(request.headers(), SECURE_COOKIE_NAME);
-    request.method() == Method::GET && catalog_page && !has_session
+    catalog_page(request) && !has_session(request)
 }
 
-/// The cache key of a request that may be served from the cache.
+/// A GET of a page that shows every visitor the same catalog.
+fn catalog_page(request: &Request) -> bool {
+    let path = request.uri().path();
+    request.method() == Method::GET
+        && (path == "/"
+            || path == "/search"
+            || path.starts_with("/category/")
+            || path.starts_with("/product/"))
+}
+
+/// Either name: a cookie the session layer would not read still means "not for the cache".
+fn has_session(request: &Request) -> bool {
+    carries_cookie(request.headers(), COOKIE_NAME)
+        || carries_cookie(request.headers(), SECURE_COOKIE_NAME)
+}
+
+/// The cache key of a catalog page: the kept page serves it to every visitor, with or without a
+/// session (a visitor with one gets their badge spliced in).
 fn cache_key(request: &Request) -> Option<String> {
     let key = request.uri().path_and_query()?.as_str();
-    (shareable(request) && key.len() <= MAX_CACHED_URL).then(|| key.to_owned())
+    (catalog_page(request) && key.len() <= MAX_CACHED_URL).then(|| key.to_owned())
+}
+
+/// Who a catalog page is for.
+enum Reader {
+    /// No session: the kept page as it is.
+    Anyone,
+    /// A visitor whose session needs nothing this request: the kept page with this count.
+    Visitor(u32),
 }
 
 /// The middleware: serve a kept page, or render and maybe keep it.
@@ -133,21 +229,55 @@ pub async fn page_cache_layer(
     let Some(key) = cache_key(&request) else {
         return next.run(request).await;
     };
-    if let Some(page) = state.page_cache.pages.get(&key).await {
-        metrics::counter!("storefront_cache_requests_total", "cache" => "pages", "result" => "hit")
-            .increment(1);
-        return page.answer("hit");
-    }
-    metrics::counter!("storefront_cache_requests_total", "cache" => "pages", "result" => "miss")
-        .increment(1);
-    match CachedPage::keep(next.run(request).await).await {
-        Ok(page) => {
-            let page = Arc::new(page);
-            state.page_cache.pages.insert(key, page.clone()).await;
-            page.answer("miss")
+    let reader = if has_session(&request) {
+        let items = settled_visitor(&state, request.headers())
+            .flatten()
+            .and_then(|known| badge_count(known, state.wix.now()));
+        match items {
+            Some(items) => Reader::Visitor(items),
+            None => return next.run(request).await,
         }
-        Err(response) => response,
+    } else {
+        Reader::Anyone
+    };
+    let (parts, body) = request.into_parts();
+    let (page, cache_status) = match state.page_cache.pages.get(&key).await {
+        Some(page) => (page, "hit"),
+        None => {
+            // Rendered as for a visitor without a session, whoever asked: that is the page kept.
+            let mut anonymous = Request::from_parts(parts.clone(), body);
+            anonymous.headers_mut().remove(header::COOKIE);
+            match CachedPage::keep(next.clone().run(anonymous).await).await {
+                Ok(page) => {
+                    let page = Arc::new(page);
+                    state.page_cache.pages.insert(key, page.clone()).await;
+                    (page, "miss")
+                }
+                // Not a page to keep (a 404, an outage): a visitor's is rendered for them.
+                Err(response) => match reader {
+                    Reader::Anyone => return response,
+                    Reader::Visitor(_) => return render_for_visitor(parts, next).await,
+                },
+            }
+        }
+    };
+    metrics::counter!("storefront_cache_requests_total", "cache" => "pages", "result" => cache_status)
+        .increment(1);
+    match reader {
+        Reader::Anyone => page.answer(cache_status),
+        Reader::Visitor(items) => match page.answer_for_visitor(items) {
+            Some(response) => response,
+            None => {
+                tracing::warn!(path = %parts.uri.path(), "a kept page has no cart badge to fill");
+                render_for_visitor(parts, next).await
+            }
+        },
     }
+}
+
+/// The whole way: the session layer and a render of their own (a GET has no body to lose).
+async fn render_for_visitor(parts: axum::http::request::Parts, next: Next) -> Response {
+    next.run(Request::from_parts(parts, Body::empty())).await
 }
 
 #[cfg(test)]
@@ -163,14 +293,19 @@ mod tests {
     }
 
     #[test]
-    fn only_catalog_pages_without_a_session_are_cached() {
+    fn only_catalog_pages_are_cached_and_shared_as_they_are_only_without_a_session() {
         assert_eq!(
             cache_key(&request("/search?q=mug", None)).as_deref(),
             Some("/search?q=mug")
         );
-        assert!(cache_key(&request("/", Some("theme=dark"))).is_some());
-        assert!(cache_key(&request("/product/mug", Some("a=1; wix_session=x"))).is_none());
-        assert!(cache_key(&request("/", Some("__Host-wix_session=x"))).is_none());
+        assert!(shareable(&request("/", Some("theme=dark"))));
+        // A session shares the key (its badge is spliced in) but never the page as it is.
+        assert!(cache_key(&request("/product/mug", Some("a=1; wix_session=x"))).is_some());
+        assert!(!shareable(&request(
+            "/product/mug",
+            Some("a=1; wix_session=x")
+        )));
+        assert!(!shareable(&request("/", Some("__Host-wix_session=x"))));
         assert!(cache_key(&request("/cart", None)).is_none());
         assert!(cache_key(&request("/api/add_to_cart", None)).is_none());
         assert!(cache_key(&request(&format!("/search?q={}", "x".repeat(2000)), None)).is_none());
@@ -182,16 +317,49 @@ mod tests {
         assert!(cache_key(&post).is_none());
     }
 
+    const BADGE: &str = r#"<leptos-island data-component="CartBadge_1" data-props="{&quot;item_count&quot;:0}"><a href="/cart" class="cart-link">Cart <span data-testid="cart-count" aria-label="0 items in cart" class="badge">0<!></span><!><!></a></leptos-island>"#;
+
+    #[test]
+    fn a_count_changes_the_badge_and_nothing_else() {
+        let page = format!("<header>{BADGE}</header><p>0 items in cart</p><span>0<!></span>");
+        let range = find_badge(page.as_bytes()).expect("a badge");
+        assert_eq!(&page[range.clone()], BADGE);
+        let one = splice_count(BADGE, 1).expect("spliced");
+        assert_eq!(
+            one,
+            BADGE
+                .replace("&quot;:0}", "&quot;:1}")
+                .replace("0 items in cart", "1 item in cart")
+                .replace(">0<!>", ">1<!>")
+        );
+        assert!(splice_count(BADGE, 12)
+            .expect("spliced")
+            .contains(r#"aria-label="12 items in cart" class="badge">12<!>"#));
+    }
+
+    #[test]
+    fn a_page_is_spliced_only_where_the_badge_is_unambiguous() {
+        // Two badges, none, an unclosed one, or a badge that already counts someone's items.
+        assert_eq!(find_badge(format!("{BADGE}{BADGE}").as_bytes()), None);
+        assert_eq!(find_badge(b"<header></header>"), None);
+        assert_eq!(
+            find_badge(BADGE.trim_end_matches("</leptos-island>").as_bytes()),
+            None
+        );
+        let someones = splice_count(BADGE, 2).expect("spliced");
+        assert_eq!(find_badge(someones.as_bytes()), None);
+    }
+
     #[test]
     fn encoded_and_non_ascii_cookies_do_not_hide_a_session() {
         // The cookie layer decodes names and reads UTF-8 headers; the cache must agree.
-        assert!(cache_key(&request("/", Some("wix%5Fsession=x"))).is_none());
+        assert!(!shareable(&request("/", Some("wix%5Fsession=x"))));
         let mut tricky = request("/", None);
         tricky.headers_mut().insert(
             header::COOKIE,
             HeaderValue::from_bytes("lang=\u{e9}; wix_session=x".as_bytes()).expect("header"),
         );
-        assert!(cache_key(&tricky).is_none());
+        assert!(!shareable(&tricky));
     }
 
     #[tokio::test]

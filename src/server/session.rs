@@ -14,7 +14,10 @@ use axum::{
     response::Response,
 };
 use serde::{Deserialize, Serialize};
-use tower_cookies::{cookie::SameSite, Cookie, Cookies, Key};
+use tower_cookies::{
+    cookie::{CookieJar, SameSite},
+    Cookie, Cookies, Key,
+};
 use wix_headless::{auth::TokenRefresh, TokenRole, Tokens, WixError};
 
 use super::{config::SessionSecrets, state::AppState};
@@ -38,13 +41,43 @@ pub fn cookie_name(secure: bool) -> &'static str {
 /// (tower-cookies: each `Cookie` header as UTF-8, split at `;`, names percent-decoded), so
 /// that every layer agrees on who has a session.
 pub fn carries_cookie(headers: &HeaderMap, name: &str) -> bool {
+    request_cookies(headers).any(|cookie| cookie.name() == name)
+}
+
+/// The request's cookies, parsed as the cookie layer parses them.
+fn request_cookies(headers: &HeaderMap) -> impl Iterator<Item = Cookie<'static>> + '_ {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| std::str::from_utf8(value.as_bytes()).ok())
         .flat_map(|text| text.split(';'))
         .filter_map(|pair| Cookie::parse_encoded(pair.to_owned()).ok())
-        .any(|cookie| cookie.name() == name)
+}
+
+/// For a request whose session cookie this request would leave exactly as it is (it opens
+/// with the current key, needs no re-issue yet, and holds a visitor's tokens, not a member's,
+/// with an access token that needs no renewal): what the cookie remembers of the cart. `None`
+/// for anything else, which only the session layer may handle.
+///
+/// The page cache answers such a visitor with the page every visitor gets and their badge
+/// (see `page_cache`); reading the cookie here as the session layer would keeps the two in step.
+pub fn settled_visitor(state: &AppState, headers: &HeaderMap) -> Option<Option<CartSize>> {
+    let name = cookie_name(state.config.secure_cookies);
+    let mut jar = CookieJar::new();
+    // In order, as the cookie layer adds them: of two cookies with one name, the last counts.
+    request_cookies(headers).for_each(|cookie| jar.add_original(cookie));
+    let now = state.wix.now();
+    let (payload, stale_key) = open(
+        |key| jar.private(key).get(name).map(|c| c.value().to_owned()),
+        &state.cookie_keys,
+        state.wix.client_id(),
+        now,
+    )?;
+    let settled = !stale_key
+        && now - payload.issued_at <= REISSUE_AFTER_SECS
+        && payload.tokens.refresh_token.role != TokenRole::Member
+        && state.wix.is_valid(&payload.tokens);
+    settled.then_some(payload.cart)
 }
 /// Visitors keep their cart for 30 days of inactivity.
 const VISITOR_MAX_AGE_SECS: i64 = 30 * 24 * 3600;
@@ -269,20 +302,17 @@ fn max_age(role: TokenRole) -> i64 {
 /// Clock skew tolerated for an `issuedAt` in the future.
 const FUTURE_SKEW_SECS: i64 = 300;
 
-/// Opens the session cookie: with the current key, else with an older one (then it is
-/// re-sealed). `None` for a cookie that no key opens, that is malformed, or that has expired.
+/// Opens the session cookie (`sealed` opens its value with a key): with the current key, else
+/// with an older one (then it is re-sealed). `None` for a cookie that no key opens, that is
+/// malformed, or that has expired.
 fn open(
-    cookies: &Cookies,
-    name: &str,
+    sealed: impl Fn(&Key) -> Option<String>,
     keys: &CookieKeys,
     client_id: &str,
     now: i64,
 ) -> Option<(CookiePayload, bool)> {
     let read = |key: &Key| {
-        cookies
-            .private(key)
-            .get(name)
-            .and_then(|c| serde_json::from_str::<CookiePayload>(c.value()).ok())
+        sealed(key).and_then(|value| serde_json::from_str::<CookiePayload>(&value).ok())
     };
     let (payload, stale_key) = match read(&keys.current) {
         Some(payload) => (payload, false),
@@ -305,8 +335,7 @@ pub async fn session_layer(
     let present = cookies.get(name).is_some();
     let now = state.wix.now();
     let opened = open(
-        &cookies,
-        name,
+        |key| cookies.private(key).get(name).map(|c| c.value().to_owned()),
         &state.cookie_keys,
         state.wix.client_id(),
         now,

@@ -19,8 +19,18 @@ use super::{
     shared_visitor::SharedVisitor,
 };
 
+/// Cloned by every middleware on every request: one reference count, not a copy of each part.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<AppStateParts>);
+
+impl std::ops::Deref for AppState {
+    type Target = AppStateParts;
+    fn deref(&self) -> &AppStateParts {
+        &self.0
+    }
+}
+
+pub struct AppStateParts {
     pub leptos_options: LeptosOptions,
     pub config: Arc<Config>,
     pub wix: WixClient,
@@ -61,7 +71,7 @@ impl AppState {
             config.new_visitors_per_minute,
             config.trusted_proxy_header.clone(),
         ));
-        Self {
+        Self(Arc::new(AppStateParts {
             leptos_options,
             cookie_keys: CookieKeys::new(secrets),
             handoff_key: HandoffKey::new(secrets.current.expose()),
@@ -74,7 +84,7 @@ impl AppState {
             csp_sources: Arc::new(csp_sources),
             limits,
             draining: Draining::default(),
-        }
+        }))
     }
 }
 

@@ -137,7 +137,9 @@ def privacy_problems(request: Request, response: Response) -> list[tuple[str, st
     shrinker drops headers: a request that lost its cookie no longer tests the first rule.)"""
     found = []
     cached = response.header("x-page-cache")
-    if request.session_page and request.has_header("cookie") and cached is not None:
+    # Their own render (no header) or the kept page with their badge spliced in ("personal");
+    # never the kept page as it is ("hit", "miss").
+    if request.session_page and request.has_header("cookie") and cached not in (None, "personal"):
         found.append(("session page cached", f"x-page-cache: {cached} on a page sent with a session"))
     if request.anonymous_page and response.status == 200 and not request.has_header("cookie"):
         shown = [int(n) for n in CART_BADGE.findall(response.body) if int(n) > 0]

@@ -32,8 +32,8 @@ class Request:
     fresh_session: bool = False
     # A cart action: any `location` must stay on this site.
     local_redirect: bool = False
-    # Carries a real session: the page rendered for it must neither come from nor go into the
-    # shared page cache (no `x-page-cache`).
+    # Carries a real session: the page must not be the shared page cache's as it is
+    # (`x-page-cache` absent, or `personal`: the kept page with their badge spliced in).
     session_page: bool = False
     # Sent without a cookie: the page must not show anyone's cart ("2 items in cart").
     anonymous_page: bool = False
