@@ -8,9 +8,10 @@
 #     wix-storefront
 
 FROM rust:1.95-slim-bookworm AS build
-# gcc and make for crates that build C, Node.js and npm for wasm-opt (npm binaryen).
+# gcc and make for crates that build C, Node.js and npm for wasm-opt (npm binaryen), brotli for
+# the bundle's precompressed copies.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends build-essential pkg-config nodejs npm ca-certificates \
+ && apt-get install -y --no-install-recommends build-essential pkg-config nodejs npm brotli ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

@@ -39,8 +39,11 @@ wasm=$(grep -o '/pkg/[^"]*\.wasm' "$work/search.html" | head -1)
 [ -n "$wasm" ] || fail "no hashed wasm in the page"
 cache=$(curl -sfI "http://127.0.0.1:$store_port$wasm" | tr -d '\r' | grep -i '^cache-control:' || true)
 echo "$cache" | grep -q immutable || fail "the bundle is not served immutable ($cache)"
+# The release's brotli copy, byte for byte, to a browser that accepts brotli.
+sent=$(curl -sf -H 'accept-encoding: br' "http://127.0.0.1:$store_port$wasm" | wc -c)
+[ "$sent" = "$(wc -c <"$app/site$wasm.br")" ] || fail "the wasm is not sent as the release compressed it ($sent bytes)"
 grep -q '"level"' "$work/store.log" || fail "logs are not JSON"
 kill -TERM "$STORE_PID"
 wait "$STORE_PID" && status=0 || status=$?
 [ "$status" = 0 ] || fail "exit status $status after SIGTERM"
-say "release check passed: healthy, ready, pages and the hashed bundle served, clean stop"
+say "release check passed: healthy, ready, pages and the hashed, precompressed bundle served, clean stop"

@@ -85,3 +85,52 @@ async fn the_gallery_opens_on_the_chosen_colours_image() {
         assert_eq!(html.matches("class=\"gallery-slide\"").count(), 4);
     }
 }
+
+/// The release writes each bundle file compressed beside itself (`scripts/release.sh`): a browser
+/// gets those bytes as they are, whichever it accepts, else the file itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bundle_goes_out_as_the_release_compressed_it() {
+    let site = tempfile::tempdir().expect("site dir");
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir(&pkg).expect("pkg dir");
+    for (name, bytes) in [
+        ("app.wasm", &b"plain"[..]),
+        ("app.wasm.br", b"brotli"),
+        ("app.wasm.gz", b"gzip"),
+    ] {
+        std::fs::write(pkg.join(name), bytes).expect("bundle file");
+    }
+    let root = site.path().display().to_string();
+    let store = store_with(&[("LEPTOS_SITE_ROOT", &root)]).await;
+    for (accepts, encoding, body) in [
+        ("br, gzip", Some("br"), "brotli"),
+        ("gzip", Some("gzip"), "gzip"),
+        ("identity", None, "plain"),
+    ] {
+        let response = store
+            .http
+            .get(format!("{}/pkg/app.wasm", store.base))
+            .header("accept-encoding", accepts)
+            .send()
+            .await
+            .expect("response");
+        assert_eq!(response.status(), 200, "{accepts}");
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().expect("ascii").to_owned())
+        };
+        assert_eq!(header("content-encoding").as_deref(), encoding, "{accepts}");
+        assert_eq!(header("content-type").as_deref(), Some("application/wasm"));
+        assert!(header("cache-control").is_some(), "{accepts}");
+        assert_eq!(header("set-cookie"), None, "the bundle needs no session");
+        assert_eq!(response.text().await.expect("body"), body, "{accepts}");
+    }
+    let missing = store.page("/pkg/missing.js", None).await;
+    assert_eq!(missing.status(), 404);
+    assert!(
+        missing.text().await.expect("html").contains("</html>"),
+        "a missing file gets the store's page, not an empty answer"
+    );
+}

@@ -3,13 +3,14 @@
 
 use std::sync::OnceLock;
 
-use axum::{http::request::Parts, middleware, Router};
+use axum::{handler::Handler, http::request::Parts, middleware, Router};
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_cookies::CookieManagerLayer;
 use tower_http::{
     compression::CompressionLayer,
     limit::RequestBodyLimitLayer,
+    services::ServeDir,
     trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer},
     CompressionLevel,
 };
@@ -68,6 +69,16 @@ pub fn build(state: AppState) -> Router {
         }
     };
     let options = state.leptos_options.clone();
+    let not_found =
+        leptos_axum::file_and_error_handler_with_context::<AppState, _>(context.clone(), shell);
+    // The bundle, as the release wrote it beside each file: brotli at its highest level (a
+    // third smaller than the fastest level the compression layer uses on the fly), or gzip.
+    // Without those files (a debug build) the file itself, compressed on the way out.
+    let bundle = ServeDir::new(&*options.site_root)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(not_found.clone().with_state(state.clone()));
+    let bundle_path = format!("/{}/{{*file}}", options.site_pkg_dir);
     let app = Router::new()
         .merge(super::seo::routes())
         .merge(super::handoff::routes())
@@ -91,10 +102,9 @@ pub fn build(state: AppState) -> Router {
             state.clone(),
             server_fn_guard,
         ))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, shell))
+        // After the route layers: the bundle needs no session.
+        .route_service(&bundle_path, bundle)
+        .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             asset_cache_headers,

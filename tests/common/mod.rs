@@ -84,8 +84,13 @@ pub async fn store_with(vars: &[(&str, &str)]) -> Store {
         clock.clone(),
     )
     .expect("client");
+    let site_root = vars
+        .iter()
+        .find(|(k, _)| k == "LEPTOS_SITE_ROOT")
+        .map_or("target/site".to_owned(), |(_, v)| v.clone());
     let options = LeptosOptions::builder()
         .output_name("wix-storefront")
+        .site_root(site_root)
         .site_addr(addr)
         .build();
     let secrets = config.session_secrets.clone().expect("a secret");
