@@ -58,8 +58,13 @@ lighthouse = optional_json("lighthouse.json")
 if lighthouse:
     lighthouse["targets"] = LH_TARGETS
     for page in lighthouse["pages"]:
+        # SEO 100 is the target of indexable pages: search results and the cart say `noindex` on
+        # purpose, and Lighthouse's only objection to them is exactly that (`is-crawlable`).
+        seo_failures = {a["id"] for a in page["failing_audits"].get("seo", [])}
+        page["noindex"] = bool(seo_failures) and seo_failures <= {"is-crawlable"}
         page["misses"] = {c: LH_TARGETS[c] - score for c, score in page["categories"].items()
-                          if score is not None and score < LH_TARGETS[c]}
+                          if score is not None and score < LH_TARGETS[c]
+                          and not (c == "seo" and page["noindex"])}
 
 # Token calls when 50 requests carry one cookie past its renewal point (bench/renewal.sh).
 renewal = optional_json("renewal.json")
@@ -116,12 +121,13 @@ else:
               f"{lighthouse['chrome']} headless, {runs_note}; the cart with the visitor cookie (one line).", "",
               "| page | performance | accessibility | best practices | SEO | FCP ms | LCP ms | TBT ms | CLS |",
               "|---|---|---|---|---|---|---|---|---|",
-              "| *target* | *≥ 95* | *100* | *100* | *100* | | | | |"]
+              "| *target* | *≥ 95* | *100* | *100* | *100 if indexable* | | | | |"]
     for page in lighthouse["pages"]:
         cells = []
         for c in LH_TARGETS:
             score = page["categories"][c]
-            cells.append("n/a" if score is None else f"**{score}** (−{page['misses'][c]})" if c in page["misses"] else f"{score} ✓")
+            cells.append("n/a" if score is None else f"**{score}** (−{page['misses'][c]})" if c in page["misses"]
+                         else f"{score} (noindex on purpose)" if c == "seo" and page["noindex"] else f"{score} ✓")
         m = page["metrics"]
         lines.append(f"| {page['name']} `{page['path']}` | " + " | ".join(cells)
                      + f" | {m['fcp_ms']:.0f} | {m['lcp_ms']:.0f} | {m['tbt_ms']:.0f} | {m['cls']:.3f} |")
