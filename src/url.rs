@@ -1,5 +1,9 @@
 //! Small URL helpers shared by the server and the browser build (no dependencies needed).
 
+/// The cart page: where the badge leads without JavaScript, cart forms return, and notices about
+/// the cart are shown.
+pub const CART_PAGE: &str = "/cart";
+
 /// Percent-encodes a query-string component (`application/x-www-form-urlencoded` style).
 pub fn encode_component(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

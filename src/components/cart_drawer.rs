@@ -16,6 +16,7 @@ use crate::{
         cart_totals::{CouponForm, Totals},
         latest::latest_answer,
     },
+    url::CART_PAGE,
 };
 
 #[island]
@@ -122,7 +123,7 @@ pub fn CartDrawer() -> impl IntoView {
                         <Totals cart=cart.clone()/>
                         <CouponForm applied=cart.coupon field_id="drawer-coupon-code"/>
                         <div class="drawer-actions">
-                            <a href="/cart">"View cart"</a>
+                            <a href=CART_PAGE>"View cart"</a>
                             <form method="post" action=Checkout::PATH>
                                 <button type="submit" class="primary" disabled=!can_check_out>"Check out"</button>
                             </form>
@@ -130,7 +131,7 @@ pub fn CartDrawer() -> impl IntoView {
                     }.into_any()
                 }
                 Some(Ok(_)) => view! { <p>"Your cart is empty."</p> }.into_any(),
-                Some(Err(_)) => view! { <p>"Your cart could not be loaded. " <a href="/cart">"Open the cart page"</a></p> }.into_any(),
+                Some(Err(_)) => view! { <p>"Your cart could not be loaded. " <a href=CART_PAGE>"Open the cart page"</a></p> }.into_any(),
             }}
             <button type="button" class="continue" on:click=close>"Continue shopping"</button>
         </dialog>

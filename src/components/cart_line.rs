@@ -6,10 +6,11 @@ use leptos::{form::ActionForm, prelude::*};
 use crate::{
     api::cart::{CartLineView, UpdateQuantity, MAX_QUANTITY},
     components::cart_state::CartActions,
+    url::CART_PAGE,
 };
 
 /// Where a plain cart form returns to: the cart page (the drawer is there only with JavaScript).
-pub const RETURN_TO: &str = "/cart";
+pub const RETURN_TO: &str = CART_PAGE;
 /// Quiet time after the last stepper click before the quantity goes to Wix.
 const QUANTITY_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(400);
 

@@ -6,6 +6,7 @@ use crate::{
     api::{account::sign_in_href, cart::get_cart_summary},
     brand::STORE_NAME,
     components::{cart_state::CartActions, latest::latest_answer, product_card::this_page},
+    url::CART_PAGE,
 };
 
 /// Rendered on the server with the page: who is signed in and the cart's size come from the
@@ -76,7 +77,7 @@ pub fn CartBadge(item_count: Option<u32>) -> impl IntoView {
         let on_cart_page = window()
             .location()
             .pathname()
-            .is_ok_and(|path| path == "/cart");
+            .is_ok_and(|path| path == CART_PAGE);
         // A new tab or window still gets the page.
         if !(on_cart_page || ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.button() != 0) {
             ev.prevent_default();
@@ -84,7 +85,7 @@ pub fn CartBadge(item_count: Option<u32>) -> impl IntoView {
         }
     };
     view! {
-        <a class="cart-link" href="/cart" on:click=open_drawer>
+        <a class="cart-link" href=CART_PAGE on:click=open_drawer>
             "Cart "
             {move || count().map(|n| view! {
                 <span class="badge" data-testid="cart-count" aria-label=cart_count_label(n)>{n}</span>

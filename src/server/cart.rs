@@ -1,13 +1,13 @@
 //! Cart actions for server functions: the badge, the cart page, add/update/remove, checkout.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, future::Future};
 
 use axum::http::request::Parts;
 use leptos::prelude::use_context;
 
 use wix_headless::{
     cart::{assess_add, AddOutcome, Callbacks, Cart, CartTotals, CatalogReference, LineItemInput},
-    ErrorCode, Money, WixError,
+    ErrorCode, Money, WixClient, WixError,
 };
 
 use super::{
@@ -29,7 +29,7 @@ use crate::{
         catalog::ImageView,
         error::StoreError,
     },
-    url::{safe_return_path, with_query_param},
+    url::{safe_return_path, with_query_param, CART_PAGE},
 };
 
 /// How long the cart's size remembered in the session answers for the header badge before the
@@ -39,7 +39,7 @@ const CART_SIZE_FRESH_SECS: i64 = 300;
 /// Pages whose header reads the cart from Wix whatever the session remembers: the cart page
 /// (it shows the lines, so the badge must agree with them) and the page Wix's hosted checkout
 /// returns to (the cart may have become an order there).
-const PAGES_READING_THE_CART: [&str; 2] = ["/cart", "/thank-you"];
+const PAGES_READING_THE_CART: [&str; 2] = [CART_PAGE, "/thank-you"];
 
 /// The visitor's cart, without minting a visitor; its size is remembered in the session.
 async fn current_cart(state: &AppState, session: &Session) -> Result<Option<Cart>, WixError> {
@@ -254,93 +254,112 @@ async fn discard_refused_line(
     }
 }
 
+/// A change to the visitor's cart, as every one goes: nothing to change without a session (no
+/// visitor is minted for it), Wix called with their token, the cart's new size remembered, and
+/// Wix's answer (`None`: no session, or no cart) told as a notice, then reported.
+async fn change_cart<F, Fut>(
+    return_to: &str,
+    call: F,
+    told: impl FnOnce(Result<Option<Cart>, WixError>) -> Result<CartNotice, WixError>,
+) -> Result<CartNotice, StoreError>
+where
+    F: Fn(WixClient, String) -> Fut,
+    Fut: Future<Output = Result<Option<Cart>, WixError>>,
+{
+    let result = async {
+        let state = app_state()?;
+        let session = current_session();
+        let answer = visitor_call(&state, &session, Mint::Never, |token| {
+            call(state.wix.clone(), token)
+        })
+        .await
+        .map(Option::flatten);
+        if let Ok(Some(cart)) = &answer {
+            remember_size(&state, &session, Some(cart));
+        }
+        told(answer).map_err(fail_change)
+    }
+    .await;
+    tell(return_to, result)
+}
+
+/// Reports a cart change whose answer is a notice.
+fn tell(return_to: &str, result: Result<CartNotice, StoreError>) -> Result<CartNotice, StoreError> {
+    report(return_to, result, |notice| *notice, |notice| notice)
+}
+
 pub async fn set_quantity(
     line_id: String,
     quantity: String,
     return_to: String,
 ) -> Result<CartNotice, StoreError> {
-    let result = async {
-        let Some(quantity) = parse_quantity(&quantity) else {
-            return Ok(CartNotice::InvalidQuantity);
-        };
-        let state = app_state()?;
-        let session = current_session();
-        let wix = state.wix.clone();
-        let updated = visitor_call(&state, &session, Mint::Never, |token| {
-            let (wix, line_id) = (wix.clone(), line_id.clone());
-            async move { wix.update_cart_quantity(&token, &line_id, quantity).await }
-        })
-        .await;
-        Ok(match updated {
+    let Some(quantity) = parse_quantity(&quantity) else {
+        return tell(&return_to, Ok(CartNotice::InvalidQuantity));
+    };
+    let call = |wix: WixClient, token: String| {
+        let line_id = line_id.clone();
+        async move {
+            wix.update_cart_quantity(&token, &line_id, quantity)
+                .await
+                .map(Some)
+        }
+    };
+    change_cart(&return_to, call, |answer| {
+        Ok(match answer {
             Ok(Some(cart)) => {
-                remember_size(&state, &session, Some(&cart));
                 CartNotice::after_quantity_change(quantity, cart.line(&line_id).map(|l| l.quantity))
             }
             Ok(None) => CartNotice::LineGone,
             Err(error) if is_gone(&error) => CartNotice::LineGone,
-            Err(error) => return Err(fail_change(error)),
+            Err(error) => return Err(error),
         })
-    }
-    .await;
-    report(&return_to, result, |notice| *notice, |notice| notice)
+    })
+    .await
 }
 
 pub async fn remove(line_id: String, return_to: String) -> Result<CartNotice, StoreError> {
-    let result = async {
-        let state = app_state()?;
-        let session = current_session();
-        let wix = state.wix.clone();
-        let removed = visitor_call(&state, &session, Mint::Never, |token| {
-            let (wix, ids) = (wix.clone(), vec![line_id.clone()]);
-            async move { wix.remove_cart_lines(&token, &ids).await }
-        })
-        .await;
-        Ok(match removed {
-            Ok(Some(cart)) => {
-                remember_size(&state, &session, Some(&cart));
-                CartNotice::Removed
-            }
+    let call = |wix: WixClient, token: String| {
+        let ids = vec![line_id.clone()];
+        async move { wix.remove_cart_lines(&token, &ids).await.map(Some) }
+    };
+    change_cart(&return_to, call, |answer| {
+        Ok(match answer {
+            Ok(Some(_)) => CartNotice::Removed,
             // Removed already (a double click, another tab): the cart is as the shopper wants it.
             Ok(None) => CartNotice::LineGone,
             Err(error) if is_gone(&error) => CartNotice::LineGone,
-            Err(error) => return Err(fail_change(error)),
+            Err(error) => return Err(error),
         })
-    }
-    .await;
-    report(&return_to, result, |notice| *notice, |notice| notice)
+    })
+    .await
 }
 
 pub async fn apply_coupon(code: String, return_to: String) -> Result<CartNotice, StoreError> {
-    let result = async {
-        let code = code.trim().to_owned();
-        if code.is_empty() {
-            return Ok(CartNotice::CouponMissing);
-        }
-        // Wix refuses longer codes as malformed; no such code exists, which is what to say.
-        if code.chars().count() > MAX_COUPON_LENGTH {
-            return Ok(CartNotice::CouponUnknown);
-        }
-        let state = app_state()?;
-        let session = current_session();
-        let wix = state.wix.clone();
-        let applied = visitor_call(&state, &session, Mint::Never, |token| {
-            let (wix, code) = (wix.clone(), code.clone());
-            async move { wix.add_coupon(&token, &code).await }
-        })
-        .await;
-        Ok(match applied {
+    let code = code.trim().to_owned();
+    if code.is_empty() {
+        return tell(&return_to, Ok(CartNotice::CouponMissing));
+    }
+    // Wix refuses longer codes as malformed; no such code exists, which is what to say.
+    if code.chars().count() > MAX_COUPON_LENGTH {
+        return tell(&return_to, Ok(CartNotice::CouponUnknown));
+    }
+    let call = |wix: WixClient, token: String| {
+        let code = code.clone();
+        async move { wix.add_coupon(&token, &code).await.map(Some) }
+    };
+    change_cart(&return_to, call, |answer| {
+        Ok(match answer {
             Ok(Some(_)) => CartNotice::CouponApplied,
             // No session yet, or no cart: nothing to take a coupon.
             Ok(None) => CartNotice::CartEmpty,
             Err(error) => match coupon_refusal(&error) {
                 Some(notice) => notice,
                 None if is_gone(&error) => CartNotice::CartEmpty,
-                None => return Err(fail_change(error)),
+                None => return Err(error),
             },
         })
-    }
-    .await;
-    report(&return_to, result, |notice| *notice, |notice| notice)
+    })
+    .await
 }
 
 /// What the shopper is told when Wix refused a coupon, if it did.
@@ -357,34 +376,26 @@ fn coupon_refusal(error: &WixError) -> Option<CartNotice> {
 }
 
 pub async fn remove_coupon(return_to: String) -> Result<CartNotice, StoreError> {
-    let result = async {
-        let state = app_state()?;
-        let session = current_session();
-        let wix = state.wix.clone();
-        // Cart V2 removes a coupon by its id, so the cart is read first.
-        let removed = visitor_call(&state, &session, Mint::Never, |token| {
-            let wix = wix.clone();
-            async move {
-                let Some(cart) = wix.current_cart(&token).await? else {
-                    return Ok(false);
-                };
-                if let Some(coupon) = &cart.coupon {
-                    wix.remove_coupon(&token, coupon).await?;
-                }
-                Ok(true)
-            }
-        })
-        .await;
-        Ok(match removed {
+    // Cart V2 removes a coupon by its id, so the cart is read first.
+    let call = |wix: WixClient, token: String| async move {
+        let Some(cart) = wix.current_cart(&token).await? else {
+            return Ok(None);
+        };
+        match &cart.coupon {
+            Some(coupon) => wix.remove_coupon(&token, coupon).await.map(Some),
             // Already without a coupon (a double click, another tab): as the shopper wants it.
-            Ok(Some(true)) => CartNotice::CouponRemoved,
-            Ok(Some(false) | None) => CartNotice::CartEmpty,
+            None => Ok(Some(cart)),
+        }
+    };
+    change_cart(&return_to, call, |answer| {
+        Ok(match answer {
+            Ok(Some(_)) => CartNotice::CouponRemoved,
+            Ok(None) => CartNotice::CartEmpty,
             Err(error) if is_gone(&error) => CartNotice::CouponRemoved,
-            Err(error) => return Err(fail_change(error)),
+            Err(error) => return Err(error),
         })
-    }
-    .await;
-    report(&return_to, result, |notice| *notice, |notice| notice)
+    })
+    .await
 }
 
 /// The line or the cart no longer exists.
@@ -565,7 +576,7 @@ pub async fn checkout() -> Result<(), StoreError> {
         }
         Err(notice) => notice,
     };
-    leptos_axum::redirect(&with_query_param("/cart", "cart", notice.code()));
+    leptos_axum::redirect(&with_query_param(CART_PAGE, "cart", notice.code()));
     Ok(())
 }
 

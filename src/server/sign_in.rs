@@ -37,7 +37,7 @@ use crate::{
         account::{SignInProblem, SIGN_IN_PATH, SIGN_IN_PROBLEM_PATH, SIGN_OUT_PATH},
         cart::CartNotice,
     },
-    url::{safe_return_path, with_query_param},
+    url::{safe_return_path, with_query_param, CART_PAGE},
 };
 
 /// Wix's return address: allow-list `PUBLIC_URL` + this in the Headless app's redirect URIs.
@@ -230,7 +230,7 @@ async fn callback(
         see_other(&flow.return_to)
     } else {
         see_other(&with_query_param(
-            "/cart",
+            CART_PAGE,
             "cart",
             CartNotice::NotAllCarried.code(),
         ))
