@@ -240,44 +240,67 @@ pub async fn page_cache_layer(
     } else {
         Reader::Anyone
     };
-    let (parts, body) = request.into_parts();
-    let (page, cache_status) = match state.page_cache.pages.get(&key).await {
-        Some(page) => (page, "hit"),
-        None => {
-            // Rendered as for a visitor without a session, whoever asked: that is the page kept.
-            let mut anonymous = Request::from_parts(parts.clone(), body);
-            anonymous.headers_mut().remove(header::COOKIE);
-            match CachedPage::keep(next.clone().run(anonymous).await).await {
-                Ok(page) => {
-                    let page = Arc::new(page);
-                    state.page_cache.pages.insert(key, page.clone()).await;
-                    (page, "miss")
-                }
-                // Not a page to keep (a 404, an outage): a visitor's is rendered for them.
-                Err(response) => match reader {
-                    Reader::Anyone => return response,
-                    Reader::Visitor(_) => return render_for_visitor(parts, next).await,
-                },
-            }
-        }
-    };
+    let kept = state.page_cache.pages.get(&key).await;
+    let cache_status = if kept.is_some() { "hit" } else { "miss" };
     metrics::counter!("storefront_cache_requests_total", "cache" => "pages", "result" => cache_status)
         .increment(1);
-    match reader {
-        Reader::Anyone => page.answer(cache_status),
-        Reader::Visitor(items) => match page.answer_for_visitor(items) {
+    match (reader, kept) {
+        (Reader::Anyone, Some(page)) => page.answer("hit"),
+        (Reader::Anyone, None) => match CachedPage::keep(next.run(request).await).await {
+            Ok(page) => {
+                let page = Arc::new(page);
+                state.page_cache.pages.insert(key, page.clone()).await;
+                page.answer("miss")
+            }
+            Err(response) => response,
+        },
+        (Reader::Visitor(items), Some(page)) => match page.answer_for_visitor(items) {
             Some(response) => response,
             None => {
-                tracing::warn!(path = %parts.uri.path(), "a kept page has no cart badge to fill");
-                render_for_visitor(parts, next).await
+                tracing::warn!(path = %request.uri().path(), "a kept page has no cart badge to fill");
+                next.run(request).await
             }
         },
+        // Their own page now, as before the cache; the page every visitor gets is made for the
+        // next view once theirs is out. Not first and not instead: a visitor waits for one
+        // render only, however slow Wix is, and an outage is not rendered twice.
+        (Reader::Visitor(_), None) => {
+            let (parts, body) = request.into_parts();
+            let response = next
+                .clone()
+                .run(Request::from_parts(parts.clone(), body))
+                .await;
+            if response.status() == StatusCode::OK {
+                tokio::spawn(keep_for_everyone(state.clone(), key, parts, next));
+            }
+            response
+        }
     }
 }
 
-/// The whole way: the session layer and a render of their own (a GET has no body to lose).
-async fn render_for_visitor(parts: axum::http::request::Parts, next: Next) -> Response {
-    next.run(Request::from_parts(parts, Body::empty())).await
+/// Renders the page as for a visitor without a session and keeps it, unless a page for `key`
+/// is kept or being made already (requests for one page wait for one render).
+async fn keep_for_everyone(
+    state: AppState,
+    key: String,
+    parts: axum::http::request::Parts,
+    next: Next,
+) {
+    let mut anonymous = Request::from_parts(parts, Body::empty());
+    anonymous.headers_mut().remove(header::COOKIE);
+    let made = state
+        .page_cache
+        .pages
+        .try_get_with(key, async move {
+            CachedPage::keep(next.run(anonymous).await)
+                .await
+                .map(Arc::new)
+                .map_err(|response| response.status())
+        })
+        .await;
+    if let Err(status) = made {
+        tracing::debug!(%status, "the page for everyone was not kept");
+    }
 }
 
 #[cfg(test)]
