@@ -29,8 +29,8 @@ pub fn CartDrawer() -> impl IntoView {
     // The number of cart changes made before the drawer last opened.
     let opened_after = RwSignal::new(0usize);
     let notice = move || {
-        (actions.changes.get() > opened_after.get())
-            .then(|| notice_message(actions.last_change.get(), None))
+        (actions.changes() > opened_after.get())
+            .then(|| notice_message(actions.last_change(), None))
             .flatten()
     };
     let cart = latest_answer(move || {
@@ -41,7 +41,7 @@ pub fn CartDrawer() -> impl IntoView {
         if let Some(dialog) = dialog.get_untracked() {
             if !dialog.open() {
                 // What the drawer says starts afresh each time it opens.
-                opened_after.set(actions.changes.get_untracked());
+                opened_after.set(actions.changes_untracked());
                 let _ = dialog.show_modal();
                 open.set(true);
             }

@@ -20,14 +20,38 @@ pub struct CartActions {
     pub remove_coupon: ServerAction<RemoveCoupon>,
     /// Counts the times something (the header badge) asked the drawer to open.
     pub drawer_requests: RwSignal<usize>,
-    /// The outcome of the change to the cart's lines or coupon that completed last, whichever
-    /// action made it (each action keeps only its own last value).
-    pub last_change: RwSignal<Option<Result<CartNotice, StoreError>>>,
-    /// How many such changes have completed (the drawer says only those made while it is open).
-    pub changes: RwSignal<usize>,
+    /// The change to the cart's lines or coupon that completed last, whichever action made it
+    /// (each action keeps only its own last value), and how many have completed.
+    latest: Memo<LatestChange>,
+}
+
+/// What [`CartActions::latest`] derives from the four change actions.
+#[derive(Clone, PartialEq)]
+struct LatestChange {
+    /// Each action's completions so far, as last seen.
+    completed: [usize; 4],
+    /// Which of them completed last.
+    speaker: Option<usize>,
+    outcome: Option<Result<CartNotice, StoreError>>,
 }
 
 impl CartActions {
+    /// The outcome of the change to the cart's lines or coupon that completed last.
+    pub fn last_change(&self) -> Option<Result<CartNotice, StoreError>> {
+        self.latest.with(|latest| latest.outcome)
+    }
+
+    /// How many such changes have completed (the drawer says only those made while it is open).
+    pub fn changes(&self) -> usize {
+        self.latest.with(|latest| latest.completed.iter().sum())
+    }
+
+    /// [`Self::changes`], without tracking it.
+    pub fn changes_untracked(&self) -> usize {
+        self.latest
+            .with_untracked(|latest| latest.completed.iter().sum())
+    }
+
     /// Changes whenever any cart action completes: views that show the cart depend on it.
     pub fn version(&self) -> usize {
         self.add.version().get()
@@ -42,29 +66,42 @@ impl CartActions {
 /// never hydrated as a whole).
 #[island]
 pub fn CartProvider(children: Children) -> impl IntoView {
+    let update = ServerAction::<UpdateQuantity>::new();
+    let remove = ServerAction::<RemoveLine>::new();
+    let apply_coupon = ServerAction::<ApplyCoupon>::new();
+    let remove_coupon = ServerAction::<RemoveCoupon>::new();
+    let versions = [
+        update.version(),
+        remove.version(),
+        apply_coupon.version(),
+        remove_coupon.version(),
+    ];
+    let outcomes = [
+        update.value(),
+        remove.value(),
+        apply_coupon.value(),
+        remove_coupon.value(),
+    ];
+    // The action whose completions grew since the memo last ran is the one that spoke last;
+    // its outcome is read each time (an action counts the completion before it stores the value).
+    let latest = Memo::new(move |previous: Option<&LatestChange>| {
+        let completed = versions.map(|version| version.get());
+        let speaker = last_to_complete(previous.map(|p| (p.completed, p.speaker)), completed);
+        LatestChange {
+            completed,
+            speaker,
+            outcome: speaker.and_then(|i| outcomes[i].get()),
+        }
+    });
     let actions = CartActions {
         add: ServerAction::<AddToCart>::new(),
-        update: ServerAction::<UpdateQuantity>::new(),
-        remove: ServerAction::<RemoveLine>::new(),
-        apply_coupon: ServerAction::<ApplyCoupon>::new(),
-        remove_coupon: ServerAction::<RemoveCoupon>::new(),
+        update,
+        remove,
+        apply_coupon,
+        remove_coupon,
         drawer_requests: RwSignal::new(0),
-        last_change: RwSignal::new(None),
-        changes: RwSignal::new(0),
+        latest,
     };
-    for outcome in [
-        actions.update.value(),
-        actions.remove.value(),
-        actions.apply_coupon.value(),
-        actions.remove_coupon.value(),
-    ] {
-        Effect::new(move |_| {
-            if let Some(outcome) = outcome.get() {
-                actions.last_change.set(Some(outcome));
-                actions.changes.update(|n| *n += 1);
-            }
-        });
-    }
     provide_context(actions);
     // Tests (and scripts) wait for this mark before they interact. The islands inside hydrate
     // right after this one, before the next task: a timeout marks the page once all are done.
@@ -79,4 +116,39 @@ pub fn CartProvider(children: Children) -> impl IntoView {
         );
     });
     children()
+}
+
+/// Which action completed last, from each one's completions now and as last seen (with the one
+/// that had completed last then).
+fn last_to_complete(
+    seen: Option<([usize; 4], Option<usize>)>,
+    completed: [usize; 4],
+) -> Option<usize> {
+    let (before, speaker) = seen.unwrap_or(([0; 4], None));
+    (0..completed.len())
+        .find(|&i| completed[i] > before[i])
+        .or(speaker)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::last_to_complete;
+
+    #[test]
+    fn the_action_that_completed_since_last_seen_speaks() {
+        assert_eq!(last_to_complete(None, [0; 4]), None);
+        // First seen after a completion.
+        assert_eq!(last_to_complete(None, [0, 0, 1, 0]), Some(2));
+        // A quantity change after a coupon refusal: the quantity change speaks, though the
+        // coupon's outcome is still stored.
+        assert_eq!(
+            last_to_complete(Some(([0, 0, 1, 0], Some(2))), [1, 0, 1, 0]),
+            Some(0)
+        );
+        // Nothing new (the value arriving after its count): the same one still speaks.
+        assert_eq!(
+            last_to_complete(Some(([1, 0, 1, 0], Some(0))), [1, 0, 1, 0]),
+            Some(0)
+        );
+    }
 }

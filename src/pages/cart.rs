@@ -49,7 +49,7 @@ pub fn CartEditor(
     let first = StoredValue::new(first);
     let cart = move || fetched.get().unwrap_or_else(|| first.get_value());
     // The latest outcome: from the last change once hydrated, else from the URL.
-    let notice = move || notice_message(actions.last_change.get(), from_url);
+    let notice = move || notice_message(actions.last_change(), from_url);
     view! {
         <CartNoticeLine message=notice/>
         {move || match cart() {
