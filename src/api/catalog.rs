@@ -99,9 +99,12 @@ pub struct VariantView {
     /// `(option name, choice name)` in option order; empty for a product without options.
     pub choices: Vec<(String, String)>,
     pub price: PriceView,
-    /// The selling price as a decimal (`27.5`), for structured data.
+    /// The selling price as a decimal (`27.5`), for structured data (left out of the product
+    /// page's island, which does not need it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub amount: String,
     pub in_stock: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
     /// Where the chosen choice's own image (where the merchant linked one) is in the product's
     /// `images`.

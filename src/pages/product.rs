@@ -10,7 +10,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::{
     api::{
         cart::{CartNotice, MAX_QUANTITY},
-        catalog::{get_product, ProductDetail},
+        catalog::{get_product, ProductDetail, VariantView},
         variants::{available, resolve},
     },
     components::{
@@ -133,13 +133,23 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
     let first_image = (!requested.is_empty())
         .then(|| resolve(&p, &requested, None).variant.and_then(|v| v.image))
         .flatten();
-    // The island needs the choices and variants only: the rest of the product stays in the HTML.
+    // The island needs the choices and variants only: the rest of the product stays in the HTML
+    // (and what only the structured data needs, in that).
     let for_purchase = ProductDetail {
         description: Vec::new(),
         images: Vec::new(),
         info_sections: Vec::new(),
         breadcrumbs: Vec::new(),
         related: Vec::new(),
+        variants: p
+            .variants
+            .iter()
+            .map(|v| VariantView {
+                amount: String::new(),
+                sku: None,
+                ..v.clone()
+            })
+            .collect(),
         ..p.clone()
     };
     let return_to = this_page();
