@@ -33,9 +33,10 @@ test("a catalog page for anyone is sent for shared caches, with its scripts' dig
   expect(again.headers()["content-security-policy"]).toBe(csp);
 });
 
-test("a page for a visitor with a cart carries a fresh nonce and is private", async ({ page, javaScriptEnabled }) => {
+test("a page rendered for one visitor carries a fresh nonce and is private", async ({ page, javaScriptEnabled }) => {
   await addToCart(page, PRODUCT_WITHOUT_OPTIONS, javaScriptEnabled);
-  const response = await page.goto("/search");
+  // The cart page is rendered for each request.
+  const response = await page.goto("/cart");
   const headers = response!.headers();
   expect(headers["cache-control"]).toBe("private, no-cache");
   const csp = headers["content-security-policy"];
@@ -46,8 +47,33 @@ test("a page for a visitor with a cart carries a fresh nonce and is private", as
   for (const { attributes } of scripts) {
     expect(attributes).toContain(`nonce="${nonce}"`);
   }
-  const again = await page.goto("/search");
+  const again = await page.goto("/cart");
   expect(again!.headers()["content-security-policy"]).not.toContain(nonce);
+});
+
+test("a returning visitor's catalog page is the kept page with their badge, sent private", async ({ page, request, javaScriptEnabled }) => {
+  // The page kept for everyone (a request without the visitor's cookie).
+  const anyone = await request.get("/search?q=canyon");
+  expect(anyone.headers()["cache-control"]).toMatch(/^public/);
+  await addToCart(page, PRODUCT_WITHOUT_OPTIONS, javaScriptEnabled);
+  const response = await page.goto("/search?q=canyon");
+  const headers = response!.headers();
+  expect(headers["x-page-cache"]).toBe("personal");
+  expect(headers["cache-control"]).toBe("private, no-cache");
+  expect(headers["set-cookie"]).toBeUndefined();
+  // The kept page's own scripts, allowed by their digests, and their count in the badge.
+  const csp = headers["content-security-policy"];
+  const html = await response!.text();
+  for (const { text } of inlineScripts(html)) {
+    const digest = createHash("sha256").update(text).digest("base64");
+    expect(csp).toContain(`'sha256-${digest}'`);
+  }
+  expect(html).toContain('aria-label="1 item in cart"');
+  // Hydrated, the badge goes on from the spliced count.
+  await expect(page.getByTestId("cart-count")).toHaveText("1");
+  // What anyone else gets is still the page without a cart.
+  const next = await request.get("/search?q=canyon");
+  expect(await next.text()).toContain('aria-label="0 items in cart"');
 });
 
 test("a form posted from an opaque origin is refused before it can touch a cart", async ({ page, javaScriptEnabled }) => {
