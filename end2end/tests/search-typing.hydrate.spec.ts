@@ -17,3 +17,20 @@ test("typing updates results and the URL without a reload", async ({ page }) => 
   expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
   await expect(page.getByLabel("Search products")).toBeFocused();
 });
+
+test("clearing the box brings back the server's first results, as they were", async ({ page }) => {
+  await page.goto("/search");
+  await ready(page, true);
+  const count = page.getByTestId("result-count").filter({ visible: true });
+  const first = await count.textContent();
+  const box = page.getByLabel("Search products");
+  await box.pressSequentially("lamp", { delay: 40 });
+  await expect(page).toHaveURL(/\/search\?q=lamp$/);
+  await expect(count).toContainText("lamp");
+  await box.fill("");
+  await expect(page).toHaveURL(/\/search$/);
+  await expect(count).toHaveText(first!);
+  const names = page.getByTestId("results").filter({ visible: true }).getByRole("heading");
+  await expect(names).toHaveCount(24);
+  await expect(names.first()).not.toContainText("Lamp");
+});

@@ -1,8 +1,10 @@
 //! `/search` and `/category/{slug}`: filters, sort and paging done by Wix's Search Products on
 //! the server; a GET form and links without JavaScript. The page renders on the server; the
-//! search itself is one island ([`SearchExperience`]): once hydrated, results follow the search
-//! box as you type (debounced) and the filters as you change them, "Load more" appends the next
-//! page in place, and the address bar keeps the search.
+//! search is an island ([`SearchExperience`]) around the first results as the server rendered
+//! them (HTML, not props to render again). Once hydrated, results follow the search box as you
+//! type (debounced) and the filters as you change them, "Load more" appends the next page in
+//! place ([`ResultList`], an island of its own around each page of results), and the address
+//! bar keeps the search.
 
 use std::time::Duration;
 
@@ -91,7 +93,19 @@ pub fn SearchPage() -> impl IntoView {
                                 // and pages are not.
                                 <Canonical path=base.clone()/>
                                 <Meta name="description" content=format!("{heading} from Rustic Goods: everyday goods, made well.")/>
-                                <SearchExperience first=page base in_category from_url=notice_in_url()/>
+                                <SearchExperience
+                                    query=page.query.clone()
+                                    heading=page.category_name.clone()
+                                    categories=page.categories.clone()
+                                    facets=page.facets.clone()
+                                    base=base.clone()
+                                    in_category
+                                    from_url=notice_in_url()
+                                >
+                                    // The first results as the server rendered them: HTML, not
+                                    // props the browser would have to read and render again.
+                                    <Results categories=page.categories.clone() page base in_category own_island=true/>
+                                </SearchExperience>
                             }.into_any()
                         }
                         Err(error) => view! { <Unavailable error/> }.into_any(),
@@ -102,18 +116,27 @@ pub fn SearchPage() -> impl IntoView {
     }
 }
 
-/// The search box, the filters and the results, starting from `first` (the page the server read
-/// for this URL). The filters stay as the shopper sets them while the results change.
+/// The search box, the filters and the results: `children` are the results the server read for
+/// this URL (`query`). The filters stay as the shopper sets them while the results change.
 #[island]
 pub fn SearchExperience(
-    first: SearchResults,
+    query: SearchQuery,
+    heading: Option<String>,
+    categories: Vec<CategoryView>,
+    facets: Vec<OptionFacet>,
     base: String,
     in_category: bool,
     from_url: Option<CartNotice>,
+    children: Children,
 ) -> impl IntoView {
-    let initial = first.query.clone();
+    let initial = query;
     let query = RwSignal::new(initial.clone());
-    // Another search than the server's is read in the browser; the server's is not read again.
+    // The server's search shows its own results (kept, "Load more" and all, while another
+    // search is shown); another search is read in the browser.
+    let showing_first = {
+        let initial = initial.clone();
+        Memo::new(move |_| query.with(|query| *query == initial))
+    };
     let fetched = latest_answer({
         let initial = initial.clone();
         move || {
@@ -121,8 +144,6 @@ pub fn SearchExperience(
             (query != initial).then(|| search_products(query))
         }
     });
-    let first = StoredValue::new(first);
-    let page = move || fetched.get().unwrap_or_else(|| Ok(first.get_value()));
     let base = StoredValue::new(base);
     // Shows `next` and puts it in the address bar.
     let search = move |next: SearchQuery| {
@@ -166,13 +187,6 @@ pub fn SearchExperience(
         }
         search(next.at(None));
     };
-    let (heading, categories, facets) = first.with_value(|f| {
-        (
-            f.category_name.clone(),
-            f.categories.clone(),
-            f.facets.clone(),
-        )
-    });
 
     // The search box and the filters stay outside the results, so they keep focus while the
     // results update.
@@ -195,11 +209,13 @@ pub fn SearchExperience(
                 <Filters query=initial.clone() categories=categories.clone() facets show_category=!in_category/>
             </form>
             <ListingCartNotice from_url/>
-            {move || match page() {
-                Ok(page) => view! {
-                    <Results page base=base.get_value() in_category categories=categories.clone()/>
+            <div class="results" hidden=move || !showing_first.get()>{children()}</div>
+            {move || match (showing_first.get(), fetched.get()) {
+                (false, Some(Ok(page))) => view! {
+                    <Results page base=base.get_value() in_category categories=categories.clone() own_island=false/>
                 }.into_any(),
-                Err(error) => view! { <Unavailable error/> }.into_any(),
+                (false, Some(Err(error))) => view! { <Unavailable error/> }.into_any(),
+                _ => ().into_any(),
             }}
         </section>
     }
@@ -246,30 +262,19 @@ pub fn result_summary(query: &SearchQuery, total: Option<u64>, shown: usize, mor
     text
 }
 
+/// One page of results, and what "Load more" appends to it: rendered on the server inside the
+/// search island, its list hydrates as an island of its own (`own_island`); rendered in the
+/// browser for a search typed there, it is part of the search island.
 #[component]
 fn Results(
     page: SearchResults,
     base: String,
     in_category: bool,
     categories: Vec<CategoryView>,
+    own_island: bool,
 ) -> impl IntoView {
     let query = page.query.clone();
     let count = page.products.len();
-    let total = page.total;
-    // Pages appended by "Load more"; links keep paging without JavaScript.
-    let loaded = RwSignal::new(Vec::<Vec<ProductCard>>::new());
-    let next_cursor = RwSignal::new(page.next_cursor.clone());
-    let shown = move || count + loaded.with(|pages| pages.iter().map(Vec::len).sum::<usize>());
-    let summary = {
-        let query = query.clone();
-        move || result_summary(&query, total, shown(), next_cursor.with(Option::is_some))
-    };
-    let page_url = {
-        let (base, query) = (base.clone(), query.clone());
-        move |cursor: &str| with_query(&base, &query.at(Some(cursor)).query_string(!in_category))
-    };
-    let prev = page.prev_cursor.as_deref().map(page_url.clone());
-    let next = move || next_cursor.get().as_deref().map(page_url.clone());
     let cleared = with_query(
         &base,
         &SearchQuery {
@@ -280,11 +285,79 @@ fn Results(
     );
     // Where a quick add without JavaScript comes back to: this search.
     let here = with_query(&base, &query.query_string(!in_category));
-    view! {
-        <ActiveOptions query=query.clone() base=base.clone() include_category=!in_category/>
-        <p class="result-count" role="status" aria-live="polite" data-testid="result-count">{summary}</p>
+    let paging = ResultPaging {
+        query: query.clone(),
+        base: base.clone(),
+        in_category,
+        total: page.total,
+        count,
+        next_cursor: page.next_cursor,
+        prev_cursor: page.prev_cursor,
+    };
+    let products = view! {
         {(count == 0).then(|| view! { <EmptyState categories cleared=cleared.clone() filtered=query.has_filters()/> })}
-        <ProductGrid products=page.products return_to=here.clone()/>
+        <ProductGrid products=page.products return_to=here/>
+    };
+    view! {
+        <ActiveOptions query=query.clone() base include_category=!in_category/>
+        {if own_island {
+            view! { <ResultList paging>{products}</ResultList> }.into_any()
+        } else {
+            view! { <ResultListView paging>{products}</ResultListView> }.into_any()
+        }}
+    }
+}
+
+/// What the list of results needs besides its first products.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+struct ResultPaging {
+    query: SearchQuery,
+    base: String,
+    in_category: bool,
+    /// Products matching the whole search, when Wix counted them.
+    total: Option<u64>,
+    /// Products in the first page.
+    count: usize,
+    next_cursor: Option<String>,
+    prev_cursor: Option<String>,
+}
+
+/// [`ResultListView`] hydrated on its own, around the products the server rendered.
+#[island]
+fn ResultList(paging: ResultPaging, children: Children) -> impl IntoView {
+    view! { <ResultListView paging>{children()}</ResultListView> }
+}
+
+/// The count of results, the first page's products (`children`), the pages "Load more" appends,
+/// and the pager. Links keep paging without JavaScript.
+#[component]
+fn ResultListView(paging: ResultPaging, children: Children) -> impl IntoView {
+    let ResultPaging {
+        query,
+        base,
+        in_category,
+        total,
+        count,
+        next_cursor,
+        prev_cursor,
+    } = paging;
+    let loaded = RwSignal::new(Vec::<Vec<ProductCard>>::new());
+    let next_cursor = RwSignal::new(next_cursor);
+    let shown = move || count + loaded.with(|pages| pages.iter().map(Vec::len).sum::<usize>());
+    let summary = {
+        let query = query.clone();
+        move || result_summary(&query, total, shown(), next_cursor.with(Option::is_some))
+    };
+    let page_url = {
+        let (base, query) = (base.clone(), query.clone());
+        move |cursor: &str| with_query(&base, &query.at(Some(cursor)).query_string(!in_category))
+    };
+    let prev = prev_cursor.as_deref().map(page_url.clone());
+    let next = move || next_cursor.get().as_deref().map(page_url.clone());
+    let here = with_query(&base, &query.query_string(!in_category));
+    view! {
+        <p class="result-count" role="status" aria-live="polite" data-testid="result-count">{summary}</p>
+        {children()}
         <For each=move || loaded.get().into_iter().enumerate() key=|(i, _)| *i let:((_, products))>
             <ProductGrid products return_to=here.clone()/>
         </For>
