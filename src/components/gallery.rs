@@ -82,28 +82,35 @@ pub fn GalleryControls(
     // Where the row is going: keys count from here, so quick presses during a smooth scroll
     // each move one image.
     let target = StoredValue::new(0usize);
+    // The slide a move started here is heading for, while it is under way: the row rests on
+    // other slides only in passing (its start among them), which must not reset `target`.
+    let heading = StoredValue::new(None::<usize>);
     let go = move |shown_at: usize| {
         target.set_value(shown_at);
         if let Some(track) = track.get_untracked() {
+            let moving =
+                row_position(&track, count).is_none_or(|(_, rests_on)| rests_on != Some(shown_at));
+            heading.set_value(moving.then_some(shown_at));
             scroll_to_slide(&track, shown_at);
         }
     };
     let on_scroll = move |_| {
-        if let Some(track) = track.get_untracked() {
-            let (left, width) = (
-                f64::from(track.scroll_left()),
-                f64::from(track.client_width()),
-            );
-            if width > 0.0 {
-                let at = ((left / width).round() as usize).min(count - 1);
-                current.set(Some(at));
-                // Settled on a slide (a swipe or the browser's own scrolling ended there).
-                if (left - at as f64 * width).abs() < 1.0 {
-                    target.set_value(at);
-                }
+        let Some((at, rests_on)) = track.get_untracked().and_then(|t| row_position(&t, count))
+        else {
+            return;
+        };
+        current.set(Some(at));
+        // Settled on a slide (a swipe, the browser's own scrolling or this island's move ended
+        // there), unless a move from here passes it.
+        if let Some(at) = rests_on {
+            if heading.get_value().is_none_or(|to| to == at) {
+                target.set_value(at);
+                heading.set_value(None);
             }
         }
     };
+    // A finger (or a pointer) on the row takes over from any move under way.
+    let on_touch = move |_| heading.set_value(None);
     let on_key = move |event: ev::KeyboardEvent| {
         let now = target.get_value();
         let to = match event.key().as_str() {
@@ -119,7 +126,7 @@ pub fn GalleryControls(
     view! {
         <div class="gallery" role="region" aria-roledescription="carousel" aria-label=label data-testid="gallery">
             <div class="gallery-track" node_ref=track tabindex="0" role="group" aria-label="Images: use the arrow keys to move"
-                on:scroll=on_scroll on:keydown=on_key>
+                on:scroll=on_scroll on:keydown=on_key on:pointerdown=on_touch>
                 {children()}
             </div>
             <ol class="gallery-thumbs">
@@ -141,6 +148,20 @@ pub fn GalleryControls(
             </ol>
         </div>
     }
+}
+
+/// The slide nearest the row's scroll position, and the slide it rests on exactly, if it does.
+fn row_position(track: &web_sys::Element, count: usize) -> Option<(usize, Option<usize>)> {
+    let (left, width) = (
+        f64::from(track.scroll_left()),
+        f64::from(track.client_width()),
+    );
+    if width <= 0.0 || count == 0 {
+        return None;
+    }
+    let at = ((left / width).round() as usize).min(count - 1);
+    let rests = (left - at as f64 * width).abs() < 1.0;
+    Some((at, rests.then_some(at)))
 }
 
 /// Scrolls `track` (not the page) to its slide at `shown_at`.
