@@ -27,7 +27,7 @@ use moka::future::Cache;
 
 use super::{
     cart::badge_count,
-    session::{carries_cookie, settled_visitor, COOKIE_NAME, SECURE_COOKIE_NAME},
+    session::{carries_cookie, settled_visitor, COOKIE_NAME, PRIVATE_PAGE, SECURE_COOKIE_NAME},
     state::AppState,
 };
 use crate::components::header::cart_count_label;
@@ -119,10 +119,9 @@ impl CachedPage {
         body.extend_from_slice(badge.as_bytes());
         body.extend_from_slice(&self.body[range.end..]);
         let mut response = self.answer_with(Body::from(body), "personal");
-        // What the session layer sends with every page of a visitor with a session.
         response.headers_mut().insert(
             header::CACHE_CONTROL,
-            HeaderValue::from_static("private, no-cache"),
+            HeaderValue::from_static(PRIVATE_PAGE),
         );
         Some(response)
     }

@@ -67,18 +67,19 @@ pub fn settled_visitor(state: &AppState, headers: &HeaderMap) -> Option<Option<C
     // In order, as the cookie layer adds them: of two cookies with one name, the last counts.
     request_cookies(headers).for_each(|cookie| jar.add_original(cookie));
     let now = state.wix.now();
-    let (payload, stale_key) = open(
+    let (payload, reseal) = open(
         |key| jar.private(key).get(name).map(|c| c.value().to_owned()),
         &state.cookie_keys,
         state.wix.client_id(),
         now,
     )?;
-    let settled = !stale_key
-        && now - payload.issued_at <= REISSUE_AFTER_SECS
+    let settled = !reseal
         && payload.tokens.refresh_token.role != TokenRole::Member
         && state.wix.is_valid(&payload.tokens);
     settled.then_some(payload.cart)
 }
+/// `Cache-Control` of every page and answer for a visitor with a session: theirs alone.
+pub const PRIVATE_PAGE: &str = "private, no-cache";
 /// Visitors keep their cart for 30 days of inactivity.
 const VISITOR_MAX_AGE_SECS: i64 = 30 * 24 * 3600;
 /// Members are signed in for less long: their session carries an account, not just a cart.
@@ -303,8 +304,9 @@ fn max_age(role: TokenRole) -> i64 {
 const FUTURE_SKEW_SECS: i64 = 300;
 
 /// Opens the session cookie (`sealed` opens its value with a key): with the current key, else
-/// with an older one (then it is re-sealed). `None` for a cookie that no key opens, that is
-/// malformed, or that has expired.
+/// with an older one. `None` for a cookie that no key opens, that is malformed, or that has
+/// expired; else its payload and whether it must be re-sealed on this response (an older key
+/// opened it, or it was issued over a day ago and its expiry slides).
 fn open(
     sealed: impl Fn(&Key) -> Option<String>,
     keys: &CookieKeys,
@@ -320,8 +322,9 @@ fn open(
     };
     let age = now - payload.issued_at;
     let fresh = age <= max_age(payload.tokens.refresh_token.role) && age >= -FUTURE_SKEW_SECS;
+    let reseal = stale_key || age > REISSUE_AFTER_SECS;
     (payload.client_id == client_id && payload.tokens.has_refresh_token() && fresh)
-        .then_some((payload, stale_key))
+        .then_some((payload, reseal))
 }
 
 /// The middleware: read, validate and renew, run the handler, write back.
@@ -344,12 +347,11 @@ pub async fn session_layer(
         // A tampered, truncated, foreign, expired or malformed cookie: start afresh, drop it.
         None if present => Session::new(None, CookieChange::Remove),
         None => Session::anonymous(),
-        Some((payload, stale_key)) => {
+        Some((payload, reseal)) => {
             // Re-sealed when an older key opened it, and once a day to slide its expiry.
-            let stale = stale_key || now - payload.issued_at > REISSUE_AFTER_SECS;
             let session = Session::new(
                 Some(payload.tokens.clone()),
-                if stale {
+                if reseal {
                     CookieChange::Write
                 } else {
                     CookieChange::Keep
@@ -387,7 +389,7 @@ pub async fn session_layer(
     // no shared cache may keep them.
     if !response.headers().contains_key(header::CACHE_CONTROL) {
         let value = if session.tokens().is_some() {
-            "private, no-cache"
+            PRIVATE_PAGE
         } else {
             "no-cache"
         };
