@@ -137,12 +137,9 @@ pub fn SearchExperience(
         let initial = initial.clone();
         Memo::new(move |_| query.with(|query| *query == initial))
     };
-    let fetched = latest_answer({
-        let initial = initial.clone();
-        move || {
-            let query = query.get();
-            (query != initial).then(|| search_products(query))
-        }
+    let fetched = latest_answer(move || {
+        let query = query.get();
+        (!showing_first.get()).then(|| search_products(query))
     });
     let base = StoredValue::new(base);
     // Shows `next` and puts it in the address bar.
@@ -283,8 +280,6 @@ fn Results(
         }
         .query_string(false),
     );
-    // Where a quick add without JavaScript comes back to: this search.
-    let here = with_query(&base, &query.query_string(!in_category));
     let paging = ResultPaging {
         query: query.clone(),
         base: base.clone(),
@@ -296,7 +291,7 @@ fn Results(
     };
     let products = view! {
         {(count == 0).then(|| view! { <EmptyState categories cleared=cleared.clone() filtered=query.has_filters()/> })}
-        <ProductGrid products=page.products return_to=here/>
+        <ProductGrid products=page.products return_to=paging.here()/>
     };
     view! {
         <ActiveOptions query=query.clone() base include_category=!in_category/>
@@ -322,6 +317,13 @@ struct ResultPaging {
     prev_cursor: Option<String>,
 }
 
+impl ResultPaging {
+    /// Where a quick add without JavaScript comes back to: this search.
+    fn here(&self) -> String {
+        with_query(&self.base, &self.query.query_string(!self.in_category))
+    }
+}
+
 /// [`ResultListView`] hydrated on its own, around the products the server rendered.
 #[island]
 fn ResultList(paging: ResultPaging, children: Children) -> impl IntoView {
@@ -332,6 +334,7 @@ fn ResultList(paging: ResultPaging, children: Children) -> impl IntoView {
 /// and the pager. Links keep paging without JavaScript.
 #[component]
 fn ResultListView(paging: ResultPaging, children: Children) -> impl IntoView {
+    let here = paging.here();
     let ResultPaging {
         query,
         base,
@@ -354,7 +357,6 @@ fn ResultListView(paging: ResultPaging, children: Children) -> impl IntoView {
     };
     let prev = prev_cursor.as_deref().map(page_url.clone());
     let next = move || next_cursor.get().as_deref().map(page_url.clone());
-    let here = with_query(&base, &query.query_string(!in_category));
     view! {
         <p class="result-count" role="status" aria-live="polite" data-testid="result-count">{summary}</p>
         {children()}
