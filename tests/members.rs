@@ -114,12 +114,6 @@ impl Store {
         (member, location(&done))
     }
 
-    async fn text(&self, path: &str, cookie: Option<&str>) -> (u16, String) {
-        let response = self.page(path, cookie).await;
-        let status = response.status().as_u16();
-        (status, response.text().await.expect("html"))
-    }
-
     /// The problem a failed return explains, from where the store sent the browser.
     fn problem_of(&self, response: &reqwest::Response) -> String {
         let target = location(response);

@@ -27,12 +27,7 @@ async fn every_page_is_whole_in_its_first_answer() {
             assert!(html.contains(shows), "{path} shows {shows}");
         }
     }
-    let cart = store
-        .page("/cart", Some(&cookie))
-        .await
-        .text()
-        .await
-        .expect("html");
+    let (_, cart) = store.text("/cart", Some(&cookie)).await;
     assert_whole(&cart, "/cart");
     assert!(cart.contains("Canyon Notebook"), "the cart lists its line");
 }
@@ -61,12 +56,7 @@ async fn the_gallery_opens_on_the_chosen_colours_image() {
             .map(str::to_owned)
             .expect("its image position")
     };
-    let plain = store
-        .page("/product/willow-tee", None)
-        .await
-        .text()
-        .await
-        .expect("html");
+    let (_, plain) = store.text("/product/willow-tee", None).await;
     assert_eq!(plain.matches("class=\"gallery-slide\"").count(), 4);
     assert_eq!(
         plain.matches("aria-label=\"Image ").count(),
@@ -75,12 +65,9 @@ async fn the_gallery_opens_on_the_chosen_colours_image() {
     );
     assert_eq!(first_slide(&plain), "0");
     for (colour, image) in [("White", "0"), ("Plum", "1")] {
-        let html = store
-            .page(&format!("/product/willow-tee?Color={colour}"), None)
-            .await
-            .text()
-            .await
-            .expect("html");
+        let (_, html) = store
+            .text(&format!("/product/willow-tee?Color={colour}"), None)
+            .await;
         assert_eq!(first_slide(&html), image, "{colour}");
         assert_eq!(html.matches("class=\"gallery-slide\"").count(), 4);
     }

@@ -134,6 +134,13 @@ impl Store {
         request.send().await.expect("response")
     }
 
+    /// A page's status and HTML.
+    pub async fn text(&self, path: &str, cookie: Option<&str>) -> (u16, String) {
+        let response = self.page(path, cookie).await;
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("html"))
+    }
+
     pub async fn server_fn(
         &self,
         path: &str,
